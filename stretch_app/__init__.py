@@ -1,0 +1,141 @@
+"""Limber: guided stretching routines that help prevent mild muscle cramps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from . import config as cfg
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure a Limber app: defaults, then environment, then test overrides."""
+    instance = Path(os.environ.get("LIMBER_INSTANCE_PATH") or cfg.PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(cfg.PROJECT_ROOT / "templates"),
+        static_folder=None,
+    )
+    try:
+        _register_config(app, test_config)
+        _register_database(app)
+        _register_content(app)
+    except cfg.StartupError as exc:
+        if click.get_current_context(silent=True) is None:
+            raise
+        # Under the flask command line: the reason alone, without a traceback.
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    _register_security(app)
+    _register_static(app)
+    _register_auth(app)
+    _register_templates(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_cli(app)
+    return app
+
+
+def _register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(cfg.defaults(Path(app.instance_path)))
+    app.config.update(cfg.from_environment(os.environ))
+    if test_config:
+        app.config.update(test_config)
+    cfg.apply_production_rules(app.config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.development_secret(Path(app.instance_path))
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _register_database(app: Flask) -> None:
+    from .database import init_database
+    from .extensions import migrate
+
+    init_database(app)
+    migrations = cfg.PROJECT_ROOT / "migrations"
+    from .extensions import db
+
+    migrate.init_app(app, db, directory=str(migrations))
+
+
+def _register_content(app: Flask) -> None:
+    from .catalog import load_catalog
+
+    # Raises ContentError (every problem listed) so a server never starts on bad content.
+    app.extensions["limber_catalog"] = load_catalog(
+        Path(app.config["CONTENT_DIR"]), Path(app.config["STATIC_DIR"])
+    )
+
+
+def _register_security(app: Flask) -> None:
+    from .extensions import csrf
+    from .security import apply_headers, security_headers
+
+    csrf.init_app(app)
+    headers = security_headers(app.config["LIMBER_ENV"] == "production")
+    app.extensions["limber_headers"] = headers
+
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        apply_headers(response.headers, headers)
+        if response.mimetype == "application/json" and "charset" not in response.content_type:
+            response.content_type = "application/json; charset=utf-8"
+        return response
+
+
+def _register_static(app: Flask) -> None:
+    from .assets import install_static
+    from .security import apply_headers
+
+    headers = app.extensions["limber_headers"]
+    install_static(app, Path(app.config["STATIC_DIR"]), lambda h: apply_headers(h, headers))
+
+
+def _register_auth(app: Flask) -> None:
+    from .auth import init_auth
+
+    init_auth(app)
+
+
+def _register_templates(app: Flask) -> None:
+    from flask_wtf.csrf import generate_csrf
+
+    from .catalog import AREAS, SITUATION_LABELS
+    from .guidance import SAFETY_NOTE
+    from .templating import format_duration
+
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf,
+        AREAS=AREAS,
+        SITUATION_LABELS=SITUATION_LABELS,
+        SAFETY_NOTE=SAFETY_NOTE,
+    )
+    app.jinja_env.filters["duration"] = format_duration
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import accounts, api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(accounts.bp)
+
+
+def _register_errors(app: Flask) -> None:
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import init_cli
+
+    init_cli(app)

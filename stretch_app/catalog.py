@@ -1,0 +1,476 @@
+"""The content catalog: load routines/ TOML files, validate them, expose immutable objects."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+
+from .config import StartupError
+
+AREAS: tuple[str, ...] = ("legs", "abdomen", "back")
+TARGETS: tuple[str, ...] = (
+    "calves", "feet", "shins", "hamstrings", "quadriceps", "hips", "glutes", "inner-thighs",
+    "lower-back", "upper-back", "spine", "core", "side-body", "breath",
+)  # fmt: skip
+SITUATIONS: tuple[str, ...] = (
+    "morning", "desk", "after-sitting", "after-standing", "warm-up", "after-exercise",
+    "bedtime", "night-leg-cramps", "menstrual", "anytime",
+)  # fmt: skip
+SITUATION_LABELS: Mapping[str, str] = MappingProxyType({
+    "morning": "Morning", "desk": "At a desk", "after-sitting": "After sitting",
+    "after-standing": "After standing", "warm-up": "Warm-up", "after-exercise": "After exercise",
+    "bedtime": "Bedtime", "night-leg-cramps": "Night leg cramps", "menstrual": "Period cramps",
+    "anytime": "Anytime",
+})  # fmt: skip
+MAX_FILE_BYTES = 256 * 1024
+MAX_ROUTINE_SECONDS = 45 * 60
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Invisible or direction-changing characters make reviewed text differ from what users see.
+_HIDDEN_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+Area = Literal["legs", "abdomen", "back"]
+Target = Literal[
+    "calves", "feet", "shins", "hamstrings", "quadriceps", "hips", "glutes", "inner-thighs",
+    "lower-back", "upper-back", "spine", "core", "side-body", "breath",
+]  # fmt: skip
+Situation = Literal[
+    "morning", "desk", "after-sitting", "after-standing", "warm-up", "after-exercise",
+    "bedtime", "night-leg-cramps", "menstrual", "anytime",
+]  # fmt: skip
+Level = Literal["gentle", "moderate"]
+
+
+def _clean_text(value: str) -> str:
+    if _HIDDEN_CHARS.search(value):
+        raise ValueError("contains invisible or direction-changing characters")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("contains control characters")
+    if "<" in value or ">" in value:
+        raise ValueError("must not contain < or >")
+    return value
+
+
+def _text(min_length: int, max_length: int) -> Any:
+    return Annotated[
+        StrictStr,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_clean_text),
+    ]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class PoseFile(_Strict):
+    """The schema of one pose file."""
+
+    name: _text(2, 60)
+    sanskrit: _text(2, 60) | None = None
+    areas: Annotated[list[Area], Field(min_length=1, max_length=3)]
+    targets: Annotated[list[Target], Field(min_length=1, max_length=6)]
+    kind: Literal["stretch", "yoga", "mobility", "breathing"]
+    position: Literal["standing", "chair", "seated", "kneeling", "lying"]
+    per_side: StrictBool
+    hold_seconds: Annotated[StrictInt, Field(ge=5, le=300)]
+    level: Level = "gentle"
+    instructions: Annotated[list[_text(3, 160)], Field(min_length=3, max_length=6)]
+    cue: _text(3, 90)
+    cautions: Annotated[list[_text(3, 200)], Field(min_length=1, max_length=4)]
+    easier: _text(3, 200)
+    image_alt: _text(10, 200)
+
+
+class StepFile(_Strict):
+    """The schema of one routine step."""
+
+    pose: Annotated[StrictStr, Field(min_length=1, max_length=80, pattern=SLUG_RE.pattern)]
+    seconds: Annotated[StrictInt, Field(ge=5, le=600)] | None = None
+    note: _text(2, 140) | None = None
+
+
+class RoutineFile(_Strict):
+    """The schema of one routine file."""
+
+    title: _text(3, 60)
+    summary: _text(10, 140)
+    areas: Annotated[list[Area], Field(min_length=1, max_length=3)]
+    situations: Annotated[list[Situation], Field(min_length=1, max_length=6)]
+    level: Level
+    prep_seconds: Annotated[StrictInt, Field(ge=0, le=60)]
+    transition_seconds: Annotated[StrictInt, Field(ge=0, le=60)]
+    steps: Annotated[list[StepFile], Field(min_length=1, max_length=60)]
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One pose, as the app uses it."""
+
+    id: str
+    name: str
+    sanskrit: str | None
+    areas: tuple[str, ...]
+    targets: tuple[str, ...]
+    kind: str
+    position: str
+    per_side: bool
+    hold_seconds: int
+    level: str
+    instructions: tuple[str, ...]
+    cue: str
+    cautions: tuple[str, ...]
+    easier: str
+    image_alt: str
+
+    @property
+    def image(self) -> str:
+        """Return the illustration's path below static/."""
+        return f"poses/{self.id}.svg"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a routine as written: a pose, its hold and an optional note."""
+
+    pose_id: str
+    seconds: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ExpandedStep:
+    """One timed hold: per-side poses appear twice, left then right."""
+
+    pose_id: str
+    side: str | None
+    seconds: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """One routine with its expanded holds and computed total duration."""
+
+    slug: str
+    title: str
+    summary: str
+    areas: tuple[str, ...]
+    situations: tuple[str, ...]
+    level: str
+    prep_seconds: int
+    transition_seconds: int
+    steps: tuple[Step, ...]
+    expanded_steps: tuple[ExpandedStep, ...] = field(default=())
+
+    @property
+    def total_seconds(self) -> int:
+        """Return prep + every hold + one transition between consecutive holds."""
+        return total_seconds(self.prep_seconds, self.transition_seconds, self.expanded_steps)
+
+    @property
+    def minutes(self) -> int:
+        """Return the length rounded up to whole minutes, for display."""
+        return max(1, math.ceil(self.total_seconds / 60))
+
+
+def total_seconds(prep: int, transition: int, holds: Iterable[ExpandedStep]) -> int:
+    """Return a routine's duration from its prep, transition and holds."""
+    holds = tuple(holds)
+    return prep + sum(h.seconds for h in holds) + transition * max(0, len(holds) - 1)
+
+
+def expand_steps(steps: Iterable[Step], poses: Mapping[str, Pose]) -> tuple[ExpandedStep, ...]:
+    """Expand per-side poses into a left and a right hold of the same length."""
+    out: list[ExpandedStep] = []
+    for step in steps:
+        if poses[step.pose_id].per_side:
+            out.append(ExpandedStep(step.pose_id, "left", step.seconds, step.note))
+            out.append(ExpandedStep(step.pose_id, "right", step.seconds, step.note))
+        else:
+            out.append(ExpandedStep(step.pose_id, None, step.seconds, step.note))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The immutable set of built-in poses and routines."""
+
+    poses: Mapping[str, Pose]
+    routines: Mapping[str, Routine]
+
+    def routines_using(self, pose_id: str) -> list[Routine]:
+        """Return the routines that include a pose, in title order."""
+        found = [r for r in self.routines.values() if any(s.pose_id == pose_id for s in r.steps)]
+        return sorted(found, key=lambda r: r.title)
+
+
+class ContentError(StartupError):
+    """Content failed validation; `problems` holds every `path: field: message` line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _loc(parts: Iterable[Any]) -> str:
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(file)"
+
+
+def _read_toml(path: Path, display: str, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(f"{display}: file: cannot be read ({exc.strerror})")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(f"{display}: file: larger than {MAX_FILE_BYTES // 1024} KB")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{display}: file: not valid UTF-8 (byte {exc.start})")
+        return None
+    text = text.removeprefix("\ufeff")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{display}: toml: {exc}")
+        return None
+
+
+def _validate(
+    model: type[BaseModel], data: dict[str, Any], display: str, problems: list[str]
+) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            problems.append(f"{display}: {_loc(err['loc'])}: {err['msg']}")
+        return None
+
+
+def _slug_of(path: Path, display: str, problems: list[str]) -> str | None:
+    slug = path.stem
+    if not SLUG_RE.match(slug) or len(slug) > 80:
+        problems.append(
+            f"{display}: file name: must be a slug (lower-case letters, digits and hyphens)"
+        )
+        return None
+    return slug
+
+
+def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
+    """Load and validate every pose and routine; raise ContentError listing every problem."""
+    content_dir = Path(content_dir)
+    static_dir = Path(static_dir)
+    problems: list[str] = []
+    base = content_dir.parent
+
+    def display(path: Path) -> str:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            return str(path)
+
+    if not content_dir.is_dir():
+        raise ContentError([f"{content_dir}: folder: not found"])
+
+    poses: dict[str, Pose] = {}
+    for path in sorted((content_dir / "poses").glob("*.toml")):
+        shown = display(path)
+        slug = _slug_of(path, shown, problems)
+        data = _read_toml(path, shown, problems)
+        if slug is None or data is None:
+            continue
+        parsed = _validate(PoseFile, data, shown, problems)
+        if parsed is None:
+            continue
+        image = static_dir / "poses" / f"{slug}.svg"
+        if not image.is_file():
+            problems.append(f"{shown}: image: {display(image)} not found")
+        poses[slug] = Pose(
+            id=slug,
+            name=parsed.name,
+            sanskrit=parsed.sanskrit,
+            areas=tuple(parsed.areas),
+            targets=tuple(parsed.targets),
+            kind=parsed.kind,
+            position=parsed.position,
+            per_side=parsed.per_side,
+            hold_seconds=parsed.hold_seconds,
+            level=parsed.level,
+            instructions=tuple(parsed.instructions),
+            cue=parsed.cue,
+            cautions=tuple(parsed.cautions),
+            easier=parsed.easier,
+            image_alt=parsed.image_alt,
+        )
+
+    routines: dict[str, Routine] = {}
+    titles: dict[str, str] = {}
+    for path in sorted(content_dir.glob("*.toml")):
+        shown = display(path)
+        slug = _slug_of(path, shown, problems)
+        data = _read_toml(path, shown, problems)
+        if slug is None or data is None:
+            continue
+        parsed = _validate(RoutineFile, data, shown, problems)
+        if parsed is None:
+            continue
+        ok = True
+        for index, step in enumerate(parsed.steps):
+            if step.pose not in poses:
+                problems.append(f"{shown}: steps[{index}].pose: unknown pose '{step.pose}'")
+                ok = False
+        if not ok:
+            continue
+        steps = tuple(
+            Step(s.pose, s.seconds if s.seconds is not None else poses[s.pose].hold_seconds, s.note)
+            for s in parsed.steps
+        )
+        covered = {area for s in steps for area in poses[s.pose_id].areas}
+        for area in parsed.areas:
+            if area not in covered:
+                problems.append(f"{shown}: areas: '{area}' is not an area of any of its poses")
+        title_key = parsed.title.casefold()
+        if title_key in titles:
+            problems.append(f"{shown}: title: same title as {titles[title_key]}")
+        titles.setdefault(title_key, shown)
+        routine = Routine(
+            slug=slug,
+            title=parsed.title,
+            summary=parsed.summary,
+            areas=tuple(parsed.areas),
+            situations=tuple(parsed.situations),
+            level=parsed.level,
+            prep_seconds=parsed.prep_seconds,
+            transition_seconds=parsed.transition_seconds,
+            steps=steps,
+            expanded_steps=expand_steps(steps, poses),
+        )
+        if routine.total_seconds > MAX_ROUTINE_SECONDS:
+            problems.append(
+                f"{shown}: steps: routine lasts {routine.total_seconds} s, "
+                f"more than {MAX_ROUTINE_SECONDS} s"
+            )
+        routines[slug] = routine
+
+    if not routines and not problems:
+        problems.append(f"{display(content_dir)}: folder: no routines found")
+    if problems:
+        raise ContentError(problems)
+    return Catalog(poses=MappingProxyType(poses), routines=MappingProxyType(routines))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Routine filters taken from a query string."""
+
+    area: str | None = None
+    situation: str | None = None
+    max_minutes: int | None = None
+
+
+class FilterError(ValueError):
+    """A filter value is not one we know."""
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Parse `area`, `situation` and `max_minutes`; raise FilterError on a bad value."""
+    area = (args.get("area") or "").strip() or None
+    situation = (args.get("situation") or "").strip() or None
+    raw_max = (args.get("max_minutes") or "").strip() or None
+    if area is not None and area not in AREAS:
+        raise FilterError(f"area must be one of {', '.join(AREAS)}")
+    if situation is not None and situation not in SITUATIONS:
+        raise FilterError(f"situation must be one of {', '.join(SITUATIONS)}")
+    max_minutes = None
+    if raw_max is not None:
+        if not raw_max.isdigit() or len(raw_max) > 4 or int(raw_max) <= 0:
+            raise FilterError("max_minutes must be a whole number of minutes above 0")
+        max_minutes = int(raw_max)
+    return Filters(area, situation, max_minutes)
+
+
+def filter_routines(routines: Iterable[Routine], filters: Filters) -> list[Routine]:
+    """Return the routines matching every filter, shortest first."""
+    out = [
+        r
+        for r in routines
+        if (filters.area is None or filters.area in r.areas)
+        and (filters.situation is None or filters.situation in r.situations)
+        and (filters.max_minutes is None or r.total_seconds <= filters.max_minutes * 60)
+    ]
+    return sorted(out, key=lambda r: (r.total_seconds, r.title))
+
+
+def routine_summary(routine: Routine) -> dict[str, Any]:
+    """Return a routine as listed by the API."""
+    return {
+        "slug": routine.slug,
+        "title": routine.title,
+        "summary": routine.summary,
+        "areas": list(routine.areas),
+        "situations": list(routine.situations),
+        "level": routine.level,
+        "total_seconds": routine.total_seconds,
+        "step_count": len(routine.expanded_steps),
+    }
+
+
+def routine_detail(
+    routine: Routine, poses: Mapping[str, Pose], image_url: Callable[[str], str], tip: str
+) -> dict[str, Any]:
+    """Return a routine with its expanded steps, as the API and the player use it."""
+    steps = []
+    for hold in routine.expanded_steps:
+        pose = poses[hold.pose_id]
+        steps.append(
+            {
+                "pose": pose.id,
+                "name": pose.name,
+                "side": hold.side,
+                "seconds": hold.seconds,
+                "instructions": list(pose.instructions),
+                "cue": pose.cue,
+                "image": image_url(pose.image),
+                "image_alt": pose.image_alt,
+                "easier": pose.easier,
+                "cautions": list(pose.cautions),
+                "note": hold.note,
+            }
+        )
+    data = routine_summary(routine)
+    data.update(
+        {
+            "prep_seconds": routine.prep_seconds,
+            "transition_seconds": routine.transition_seconds,
+            "tip": tip,
+            "steps": steps,
+        }
+    )
+    return data

@@ -1,0 +1,68 @@
+"""Database engine set-up: SQLite pragmas, BEGIN IMMEDIATE for writes, lock errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_sqlite(app: Flask) -> bool:
+    """Tell whether the app's database is SQLite."""
+    return str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
+    """Apply WAL, busy timeout and foreign keys on every connection; BEGIN IMMEDIATE for writes."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so the "begin" hook below decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if not _is_memory(engine):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails with "database is locked"
+        # (or loses updates) when another writer got in between; writes must lock up front.
+        # Requests that cannot change state keep cheap deferred reads.
+        if has_request_context() and request.method in READ_ONLY_METHODS:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_memory(engine: Engine) -> bool:
+    database = engine.url.database
+    return not database or database == ":memory:" or "mode=memory" in str(engine.url)
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Tell whether an error means the database stayed locked past the busy timeout."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def init_database(app: Flask) -> None:
+    """Bind SQLAlchemy to the app and configure its engine for the chosen database."""
+    db.init_app(app)
+    if is_sqlite(app):
+        with app.app_context():
+            configure_sqlite(
+                db.engine, app.config["DB_BUSY_TIMEOUT_MS"], app.config["SQLITE_SYNCHRONOUS"]
+            )

@@ -1,0 +1,100 @@
+"""Error pages and JSON errors: clear messages, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .database import is_lock_error
+from .extensions import db
+
+RETRY_AFTER_SECONDS = 5
+
+
+def wants_json() -> bool:
+    """Tell whether the client should get a JSON error (any /api path)."""
+    return request.path.startswith("/api/") or request.path == "/api"
+
+
+def json_error(status: int, code: str, message: str, **extra: Any) -> Any:
+    """Return a JSON error response in the API's shape."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    body.update(extra)
+    return jsonify({"error": body}), status
+
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def init_errors(app: Flask) -> None:
+    """Register handlers so every error is a styled page or a JSON error."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> Any:
+        message = "The form or request is missing a valid security token. Reload and try again."
+        if wants_json():
+            return json_error(400, "csrf_failed", message)
+        return render_template("error.html", status=400, title="Please try again",
+                               message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        if wants_json():
+            response = json_error(status, _CODES.get(status, "error"), exc.description or "")
+        else:
+            response = (
+                render_template("error.html", status=status, title=exc.name,
+                                message=exc.description),
+                status,
+            )
+        resp = app.make_response(response)
+        original = exc.get_response().headers
+        for name in ("Allow", "Retry-After"):
+            if name in original:
+                resp.headers[name] = original[name]
+        return resp
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc: OperationalError) -> Any:
+        db.session.rollback()
+        if not is_lock_error(exc):
+            return _server_error(exc)
+        message = "The database is busy. Please try again in a few seconds."
+        if wants_json():
+            resp = app.make_response(json_error(503, "busy", message))
+        else:
+            resp = app.make_response(
+                (render_template("error.html", status=503, title="Busy", message=message), 503)
+            )
+        resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return resp
+
+    @app.errorhandler(Exception)
+    def _server_error(exc: Exception) -> Any:
+        if isinstance(exc, HTTPException):
+            return _http(exc)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        message = "Something went wrong on our side. Nothing was saved; please try again."
+        if wants_json():
+            return json_error(500, "server_error", message)
+        return render_template("error.html", status=500, title="Something went wrong",
+                               message=message), 500

@@ -1,0 +1,85 @@
+"""Database models: users, completions and days off. All instants are stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current instant as a naive UTC datetime (the storage convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    weekly_goal: Mapped[int] = mapped_column(default=3)
+    cue_speech: Mapped[bool] = mapped_column(default=True)
+    cue_beep: Mapped[bool] = mapped_column(default=True)
+    cue_vibrate: Mapped[bool] = mapped_column(default=True)
+    # Bumped to end every existing session (logout everywhere, password change).
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    completions: Mapped[list[Completion]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    days_off: Mapped[list[DayOff]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in the session: user id and session version."""
+        return f"{self.id}:{self.session_version}"
+
+
+class Completion(db.Model):
+    __tablename__ = "completions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_completions_user_local_date", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(36))
+    routine_slug: Mapped[str] = mapped_column(String(80))
+    routine_title: Mapped[str] = mapped_column(String(120))
+    # Comma-separated snapshot of the routine's areas, so stats survive content changes.
+    areas: Mapped[str] = mapped_column(String(40), default="")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    time_zone: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date]
+    steps_done: Mapped[int]
+    steps_total: Mapped[int]
+    seconds_done: Mapped[int]
+    finished: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="completions")
+
+
+class DayOff(db.Model):
+    __tablename__ = "days_off"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="days_off")

@@ -1,0 +1,196 @@
+"""Accounts: sign up, sign in, sign out, settings, password change, deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.security import check_password_hash
+
+from ..auth import authenticate, end_all_sessions, hash_password, normalise_login, start_session
+from ..extensions import db
+from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
+from ..models import User
+from ..timezones import zone_names
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after signing in (never another host)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("pages.home")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignupForm()
+    status = 200
+    if form.validate_on_submit():
+        login = normalise_login(form.login.data)
+        exists = db.session.execute(db.select(User.id).where(User.login == login)).first()
+        if exists:
+            form.login.errors.append("That name is taken. Choose another, or sign in.")
+        else:
+            user = User(login=login, password_hash=hash_password(form.password.data),
+                        time_zone=form.time_zone.data)
+            db.session.add(user)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                form.login.errors.append("That name is taken. Choose another, or sign in.")
+            else:
+                session.clear()
+                login_user(user)
+                start_session()
+                flash("Welcome to Limber! Your sessions will now be saved.", "success")
+                return redirect(_safe_next(request.args.get("next")))
+    if form.is_submitted():
+        status = 422
+    return render_template("accounts/signup.html", form=form, zones=sorted(zone_names())), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(form.login.data, form.password.data)
+        if result.locked:
+            db.session.commit()
+            raise TooManyRequests(
+                description="Too many failed sign-ins for this account. "
+                "Wait a few minutes and try again.",
+                retry_after=result.retry_after,
+            )
+        db.session.commit()
+        if result.user is not None:
+            session.clear()
+            login_user(result.user, remember=form.remember.data)
+            start_session()
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("That name and password do not match.")
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    everywhere = request.form.get("everywhere") == "1"
+    if everywhere and current_user.is_authenticated:
+        end_all_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out." if not everywhere else "You are signed out on every device.",
+          "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Any:
+    user: User = current_user
+    form = SettingsForm(obj=user)
+    password_form = PasswordForm(prefix="pw")
+    delete_form = DeleteForm(prefix="del")
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            form.populate_obj(user)
+            db.session.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for("accounts.settings"))
+        status = 422
+    return render_template(
+        "accounts/settings.html",
+        form=form,
+        password_form=password_form,
+        delete_form=delete_form,
+        logout_form=ConfirmForm(),
+        zones=sorted(zone_names()),
+    ), status
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password() -> Any:
+    user: User = current_user
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if check_password_hash(user.password_hash, form.current.data):
+            user.password_hash = hash_password(form.new.data)
+            end_all_sessions(user)
+            db.session.commit()
+            # Other devices are now signed out; this one continues with a fresh session.
+            session.clear()
+            login_user(user)
+            start_session()
+            flash("Password changed. Other devices have been signed out.", "success")
+            return redirect(url_for("accounts.settings"))
+        form.current.errors.append("That is not your current password.")
+    return render_template(
+        "accounts/settings.html",
+        form=SettingsForm(obj=user),
+        password_form=form,
+        delete_form=DeleteForm(prefix="del"),
+        logout_form=ConfirmForm(),
+        zones=sorted(zone_names()),
+    ), 422
+
+
+@bp.post("/settings/delete")
+@login_required
+def delete_account() -> Any:
+    user: User = current_user
+    form = DeleteForm(prefix="del")
+    if form.validate_on_submit() and check_password_hash(user.password_hash, form.password.data):
+        _delete_user_rows(user.id)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your account and all its data have been deleted.", "info")
+        return redirect(url_for("pages.home"))
+    if form.is_submitted():
+        form.password.errors.append("Enter your password to delete your account.")
+    return render_template(
+        "accounts/settings.html",
+        form=SettingsForm(obj=user),
+        password_form=PasswordForm(prefix="pw"),
+        delete_form=form,
+        logout_form=ConfirmForm(),
+        zones=sorted(zone_names()),
+    ), 422
+
+
+def _delete_user_rows(user_id: int) -> None:
+    """Delete a user and everything they own in one transaction."""
+    for model in _owned_models():
+        db.session.execute(delete(model).where(model.user_id == user_id))
+    db.session.execute(delete(User).where(User.id == user_id))
+
+
+def _owned_models() -> list[Any]:
+    from .. import models
+
+    return [m for m in vars(models).values()
+            if isinstance(m, type) and issubclass(m, db.Model) and hasattr(m, "user_id")]

@@ -1,0 +1,132 @@
+"""HTML pages: home, the routine catalog, routine and player pages, the pose library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from sqlalchemy import text
+
+from ..catalog import AREAS, SITUATIONS, FilterError, Filters, filter_routines, parse_filters
+from ..catalog import routine_detail as build_detail
+from ..extensions import db
+from ..guidance import tip_for
+from .common import asset_url, catalog
+
+bp = Blueprint("pages", __name__)
+
+AREA_BLURBS = {
+    "legs": "Calves, hamstrings, thighs, hips and feet",
+    "abdomen": "Gentle core, belly and side body",
+    "back": "Lower and upper back, spine mobility",
+}
+MINUTE_CHOICES = (5, 10, 15, 25)
+
+
+@bp.get("/")
+def home() -> Any:
+    cat = catalog()
+    counts = {area: sum(area in r.areas for r in cat.routines.values()) for area in AREAS}
+    quick = filter_routines(cat.routines.values(), Filters(max_minutes=5))[:3]
+    return render_template("home.html", counts=counts, blurbs=AREA_BLURBS, quick=quick)
+
+
+@bp.get("/routines")
+def routines() -> Any:
+    cat = catalog()
+    error = None
+    try:
+        filters = parse_filters(request.args)
+    except FilterError as exc:
+        error = str(exc)
+        filters = Filters()
+    found = filter_routines(cat.routines.values(), filters)
+    status = 400 if error else 200
+    return (
+        render_template(
+            "routines.html",
+            routines=found,
+            filters=filters,
+            error=error,
+            situations=SITUATIONS,
+            minute_choices=MINUTE_CHOICES,
+            chip_url=_chip_url,
+        ),
+        status,
+    )
+
+
+def _chip_url(filters: Filters, **change: Any) -> str:
+    """Return the /routines URL for these filters with one changed (None removes it)."""
+    values = {"area": filters.area, "situation": filters.situation,
+              "max_minutes": filters.max_minutes}
+    values.update(change)
+    return url_for("pages.routines", **{k: v for k, v in values.items() if v is not None})
+
+
+def _routine_or_404(slug: str) -> Any:
+    routine = catalog().routines.get(slug)
+    if routine is None:
+        abort(404, description="There is no routine at this address.")
+    return routine
+
+
+@bp.get("/routines/<slug>")
+def routine(slug: str) -> Any:
+    found = _routine_or_404(slug)
+    cat = catalog()
+    poses = [cat.poses[s.pose_id] for s in found.steps]
+    holds = [(cat.poses[h.pose_id], h) for h in found.expanded_steps]
+    return render_template("routine.html", routine=found, poses=poses, holds=holds,
+                           tip=tip_for(found.situations))
+
+
+@bp.get("/routines/<slug>/play")
+def play(slug: str) -> Any:
+    found = _routine_or_404(slug)
+    data = build_detail(found, catalog().poses, asset_url, tip_for(found.situations))
+    return render_template("play.html", routine=found, routine_data=data)
+
+
+@bp.get("/poses")
+def poses() -> Any:
+    cat = catalog()
+    area = request.args.get("area") or None
+    query = (request.args.get("q") or "").strip()[:60]
+    error = None
+    if area is not None and area not in AREAS:
+        error = f"area must be one of {', '.join(AREAS)}"
+        area = None
+    found = [
+        p
+        for p in sorted(cat.poses.values(), key=lambda p: p.name)
+        if (area is None or area in p.areas)
+        and (not query or query.casefold() in _searchable(p))
+    ]
+    return (
+        render_template("poses.html", poses=found, area=area, query=query, error=error),
+        400 if error else 200,
+    )
+
+
+def _searchable(pose: Any) -> str:
+    return " ".join((pose.name, pose.sanskrit or "", *pose.targets, pose.position)).casefold()
+
+
+@bp.get("/poses/<pose_id>")
+def pose(pose_id: str) -> Any:
+    cat = catalog()
+    found = cat.poses.get(pose_id)
+    if found is None:
+        abort(404, description="There is no pose at this address.")
+    return render_template("pose.html", pose=found, used_in=cat.routines_using(pose_id))
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means "not healthy", never a 500 page
+        db.session.rollback()
+        return jsonify({"status": "unavailable"}), 503
+    return jsonify({"status": "ok"})
