@@ -1,19 +1,30 @@
-"""Command-line tools: `flask routines check`, `flask poses draw`."""
+"""Command-line tools: `flask routines check`, `flask poses draw`.
+
+Both groups are registered as Flask command plugins (see pyproject.toml), so they run without
+building the app: `routines check` must work precisely when the content is broken and the
+app therefore refuses to start.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
 
 from .catalog import ContentError, load_catalog
-from .config import PROJECT_ROOT
+from .config import PROJECT_ROOT, defaults, from_environment
 
-routines_cli = AppGroup("routines", help="Work with the routine content.")
-poses_cli = AppGroup("poses", help="Work with the pose illustrations.")
+
+@click.group("routines")
+def routines_cli() -> None:
+    """Work with the routine content."""
+
+
+@click.group("poses")
+def poses_cli() -> None:
+    """Work with the pose illustrations."""
 
 
 @routines_cli.command("check")
@@ -23,10 +34,10 @@ poses_cli = AppGroup("poses", help="Work with the pose illustrations.")
               help="Static folder holding poses/*.svg (default: the configured one).")
 def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
     """Validate every pose and routine file and report every problem."""
-    from flask import current_app
-
-    content_dir = content_dir or Path(current_app.config["CONTENT_DIR"])
-    static_dir = static_dir or Path(current_app.config["STATIC_DIR"])
+    settings = defaults(PROJECT_ROOT / "instance")
+    settings.update(from_environment(os.environ))
+    content_dir = content_dir or Path(settings["CONTENT_DIR"])
+    static_dir = static_dir or Path(settings["STATIC_DIR"])
     try:
         cat = load_catalog(content_dir, static_dir)
     except ContentError as exc:
@@ -44,9 +55,3 @@ def draw_command() -> None:
 
     written = draw_all(PROJECT_ROOT / "routines" / "figures", PROJECT_ROOT / "static" / "poses")
     click.echo(f"Drew {len(written)} pose illustrations.")
-
-
-def init_cli(app: Flask) -> None:
-    """Register the command groups."""
-    app.cli.add_command(routines_cli)
-    app.cli.add_command(poses_cli)

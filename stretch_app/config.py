@@ -30,6 +30,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTENT_DIR": str(PROJECT_ROOT / "routines"),
         "STATIC_DIR": str(PROJECT_ROOT / "static"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_IMPORT_LENGTH": 16 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "limber_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -29,7 +29,11 @@ _PASSWORD_LENGTH = Length(
 
 class SignupForm(FlaskForm):
     login = StringField("Username or email", validators=[DataRequired(), Length(min=3, max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), _PASSWORD_LENGTH])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Choose a password of at least 8 characters."),
+                    _PASSWORD_LENGTH],
+    )
     time_zone = StringField("Time zone", default="UTC", validators=[DataRequired(), _zone])
 
 

@@ -1,4 +1,4 @@
-"""Database models: users, completions and days off. All instants are stored in UTC."""
+"""Database models: users, completions, days off, cramp diary entries (instants in UTC)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     days_off: Mapped[list[DayOff]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    cramp_entries: Mapped[list[CrampEntry]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -83,3 +86,32 @@ class DayOff(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="days_off")
+
+
+class CrampEntry(db.Model):
+    """One cramp diary line. Lists are stored comma-separated (values are fixed slugs)."""
+
+    __tablename__ = "cramp_entries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_cramp_entries_user_local_date", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Set by the browser for entries queued offline, so a resend never doubles them.
+    client_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    occurred_at: Mapped[datetime]
+    time_zone: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date]
+    location: Mapped[str] = mapped_column(String(20))
+    strength: Mapped[int]
+    duration_minutes: Mapped[int | None] = mapped_column(default=None)
+    woke_me: Mapped[bool] = mapped_column(default=False)
+    triggers: Mapped[str] = mapped_column(String(200), default="")
+    red_flags: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="cramp_entries")

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from pydantic import ValidationError
 
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
 from ..errors import json_error
+from ..extensions import db
 from ..guidance import tip_for
+from ..portability import ExportDoc, ImportProblem, export_user, import_user
+from ..tracking import (
+    CompletionIn,
+    InputError,
+    completion_json,
+    list_completions,
+    parse_date,
+    record_completion,
+    stats_for,
+)
 from .common import asset_url, catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -37,3 +51,90 @@ def routine(slug: str) -> Any:
 @bp.get("/csrf")
 def csrf_token() -> Any:
     return jsonify({"csrf_token": generate_csrf()})
+
+
+def json_body() -> Any:
+    """Return the request's JSON object, or raise InputError when it is not one."""
+    if not request.is_json:
+        raise InputError("body", "send a JSON object with Content-Type: application/json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InputError("body", "the body must be a JSON object")
+    return data
+
+
+def validation_error(exc: ValidationError) -> Any:
+    """Return a 422 naming the first invalid field."""
+    first = exc.errors(include_url=False)[0]
+    field = ".".join(str(p) for p in first["loc"]) or "body"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return json_error(422, "invalid", f"{field}: {message}", field=field)
+
+
+def input_error(exc: InputError) -> Any:
+    """Return a 400 for an unreadable body, else a 422 naming the field."""
+    status = 400 if exc.field == "body" else 422
+    code = "bad_json" if status == 400 else "invalid"
+    return json_error(status, code, exc.message, field=exc.field)
+
+
+@bp.post("/completions")
+@login_required
+def post_completion() -> Any:
+    try:
+        data = CompletionIn.model_validate(json_body())
+        result = record_completion(current_user, data, catalog(), datetime.now(UTC))
+    except ValidationError as exc:
+        return validation_error(exc)
+    except InputError as exc:
+        return input_error(exc)
+    body = completion_json(result.completion)
+    db.session.commit()
+    if result.status == 409:
+        return json_error(409, "conflict", "A different session was already saved with this id.")
+    return jsonify(body), result.status
+
+
+@bp.get("/completions")
+@login_required
+def get_completions() -> Any:
+    try:
+        start = parse_date(request.args.get("from"), "from")
+        end = parse_date(request.args.get("to"), "to")
+    except InputError as exc:
+        return json_error(400, "bad_filter", exc.message, field=exc.field)
+    if start and end and start > end:
+        return json_error(400, "bad_filter", "from must not be after to", field="from")
+    rows = list_completions(current_user, start, end)
+    return jsonify({"completions": [completion_json(c) for c in rows]})
+
+
+@bp.get("/stats")
+@login_required
+def stats() -> Any:
+    return jsonify(stats_for(current_user, datetime.now(UTC)).as_json())
+
+
+@bp.get("/export")
+@login_required
+def export() -> Any:
+    response = jsonify(export_user(current_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="limber-export.json"'
+    return response
+
+
+@bp.post("/import")
+@login_required
+def import_data() -> Any:
+    try:
+        doc = ExportDoc.model_validate(json_body())
+        result = import_user(current_user, doc)
+    except ValidationError as exc:
+        db.session.rollback()
+        return validation_error(exc)
+    except (InputError, ImportProblem) as exc:
+        # Unreadable, truncated or inconsistent: the whole file is refused.
+        db.session.rollback()
+        return json_error(422, "invalid", f"{exc.field}: {exc.message}", field=exc.field)
+    db.session.commit()
+    return jsonify({"imported": result})

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from ..catalog import AREAS, SITUATIONS, FilterError, Filters, filter_routines, parse_filters
 from ..catalog import routine_detail as build_detail
 from ..extensions import db
 from ..guidance import tip_for
+from ..tracking import stats_for
 from .common import asset_url, catalog
 
 bp = Blueprint("pages", __name__)
@@ -28,7 +31,9 @@ def home() -> Any:
     cat = catalog()
     counts = {area: sum(area in r.areas for r in cat.routines.values()) for area in AREAS}
     quick = filter_routines(cat.routines.values(), Filters(max_minutes=5))[:3]
-    return render_template("home.html", counts=counts, blurbs=AREA_BLURBS, quick=quick)
+    stats = stats_for(current_user, datetime.now(UTC)) if current_user.is_authenticated else None
+    return render_template("home.html", counts=counts, blurbs=AREA_BLURBS, quick=quick,
+                           stats=stats)
 
 
 @bp.get("/routines")

@@ -1,0 +1,196 @@
+"""Export and import of everything a user owns, as one canonical JSON document."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Completion, DayOff, User
+from .timezones import is_valid_zone
+from .tracking import (
+    CompletionIn,
+    _insert,
+    _utc_naive,
+    completion_json,
+    local_date_of,
+)
+
+FORMAT = "limber-export"
+VERSION = 1
+MAX_ITEMS = 50_000
+# Sections other modules add (name → (export function, import function)); see register_section.
+_SECTIONS: dict[str, tuple[Any, Any]] = {}
+
+
+def register_section(name: str, exporter: Any, importer: Any) -> None:
+    """Add a section (e.g. the cramp diary) to export and import."""
+    _SECTIONS[name] = (exporter, importer)
+
+
+class SettingsDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: StrictStr
+    weekly_goal: Annotated[StrictInt, Field(ge=1, le=7)]
+    cue_speech: StrictBool
+    cue_beep: StrictBool
+    cue_vibrate: StrictBool
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if not is_valid_zone(value):
+            raise ValueError("must be an IANA time zone name")
+        return value
+
+
+class CompletionDoc(CompletionIn):
+    """A completion as exported: the posted fields plus the recorded snapshot."""
+
+    routine_title: Annotated[StrictStr, Field(min_length=1, max_length=120)]
+    local_date: date
+
+    @field_validator("local_date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError("must be a date like 2026-01-31")
+        return value
+
+
+class DayOffDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: date
+    kind: Literal["rest", "sick", "cramp-recovery"]
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError("must be a date like 2026-01-31")
+        return value
+
+
+class ExportDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["limber-export"]
+    version: Literal[1]
+    settings: SettingsDoc
+    completions: Annotated[list[CompletionDoc], Field(max_length=MAX_ITEMS)]
+    days_off: Annotated[list[DayOffDoc], Field(max_length=MAX_ITEMS)]
+    cramps: Annotated[list[dict[str, Any]], Field(max_length=MAX_ITEMS)] = []
+
+
+def export_user(user: User) -> dict[str, Any]:
+    """Return everything the user owns as a canonical (sorted, stable) document."""
+    completions = db.session.execute(
+        select(Completion).where(Completion.user_id == user.id)
+        .order_by(Completion.started_at, Completion.client_id)
+    ).scalars()
+    off = db.session.execute(
+        select(DayOff).where(DayOff.user_id == user.id).order_by(DayOff.day)
+    ).scalars()
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": {
+            "time_zone": user.time_zone,
+            "weekly_goal": user.weekly_goal,
+            "cue_speech": user.cue_speech,
+            "cue_beep": user.cue_beep,
+            "cue_vibrate": user.cue_vibrate,
+        },
+        "completions": [completion_json(c) for c in completions],
+        "days_off": [{"day": d.day.isoformat(), "kind": d.kind} for d in off],
+        "cramps": [],
+    }
+    for name, (exporter, _importer) in _SECTIONS.items():
+        doc[name] = exporter(user)
+    return doc
+
+
+class ImportProblem(ValueError):
+    """The document cannot be imported; nothing was written."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def import_user(user: User, doc: ExportDoc) -> dict[str, int]:
+    """Add the document's items that the user does not have yet; report what happened."""
+    existing = {
+        c.client_id: c
+        for c in db.session.execute(
+            select(Completion).where(Completion.user_id == user.id)
+        ).scalars()
+    }
+    rows = []
+    conflicts = unchanged = 0
+    for index, item in enumerate(doc.completions):
+        if local_date_of(item.started_at, item.time_zone) != item.local_date:
+            raise ImportProblem(f"completions[{index}].local_date",
+                               "does not match started_at in time_zone")
+        values = {
+            "user_id": user.id,
+            "client_id": item.id,
+            "routine_slug": item.routine,
+            "routine_title": item.routine_title,
+            "areas": "",
+            "started_at": _utc_naive(item.started_at),
+            "ended_at": _utc_naive(item.ended_at),
+            "time_zone": item.time_zone,
+            "local_date": item.local_date,
+            "steps_done": item.steps_done,
+            "steps_total": item.steps_total,
+            "seconds_done": item.seconds_done,
+            "finished": item.finished,
+        }
+        found = existing.get(item.id)
+        if found is None:
+            rows.append(values)
+            existing[item.id] = Completion(**values)
+        elif all(getattr(found, k) == v for k, v in values.items() if k != "areas"):
+            unchanged += 1
+        else:
+            conflicts += 1
+    _fill_areas(rows)
+    if rows:
+        db.session.execute(
+            _insert(Completion).on_conflict_do_nothing(index_elements=["user_id", "client_id"]),
+            rows,
+        )
+    off_added = 0
+    current_off = {
+        d.day: d for d in db.session.execute(
+            select(DayOff).where(DayOff.user_id == user.id)).scalars()
+    }
+    for item in doc.days_off:
+        if item.day not in current_off:
+            db.session.add(DayOff(user_id=user.id, day=item.day, kind=item.kind))
+            current_off[item.day] = DayOff(day=item.day, kind=item.kind)
+            off_added += 1
+    s = doc.settings
+    user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
+    user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
+    result = {"completions_added": len(rows), "completions_unchanged": unchanged,
+              "completions_conflicting": conflicts, "days_off_added": off_added}
+    for name, (_exporter, importer) in _SECTIONS.items():
+        result.update(importer(user, getattr(doc, name, None) or []))
+    return result
+
+
+def _fill_areas(rows: list[dict[str, Any]]) -> None:
+    from flask import current_app
+
+    catalog = current_app.extensions["limber_catalog"]
+    for row in rows:
+        routine = catalog.routines.get(row["routine_slug"])
+        row["areas"] = ",".join(routine.areas) if routine else ""

@@ -1,0 +1,335 @@
+"""Completions and stats: recording sessions idempotently and aggregating them in SQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .catalog import AREAS, Catalog
+from .extensions import db
+from .models import Completion, DayOff, User
+from .streaks import StreakSummary, summarise
+from .timezones import is_valid_zone, zone
+
+FUTURE_SLACK = timedelta(minutes=5)
+MAX_SESSION = timedelta(hours=6)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+DAY_OFF_KINDS = ("rest", "sick", "cramp-recovery")
+DAY_OFF_LABELS = {"rest": "Rest day", "sick": "Sick day", "cramp-recovery": "Cramp recovery"}
+
+
+class InputError(ValueError):
+    """Input that cannot be accepted; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class CompletionIn(BaseModel):
+    """The body of POST /api/completions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[StrictStr, Field(min_length=32, max_length=36)]
+    routine: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    time_zone: Annotated[StrictStr, Field(max_length=64)]
+    steps_done: Annotated[StrictInt, Field(ge=0, le=500)]
+    steps_total: Annotated[StrictInt, Field(ge=1, le=500)]
+    seconds_done: Annotated[StrictInt, Field(ge=0, le=int(MAX_SESSION.total_seconds()))]
+    finished: StrictBool
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("must be a UUID") from None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if not is_valid_zone(value):
+            raise ValueError("must be an IANA time zone name such as Europe/Paris")
+        return value
+
+    @field_validator("started_at", "ended_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        # Only ISO 8601 text: numbers would otherwise be read as Unix timestamps.
+        if not isinstance(value, str) or len(value) > 40:
+            raise ValueError("must be an ISO 8601 date and time with a UTC offset")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CompletionIn:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at must not be before started_at")
+        if self.ended_at - self.started_at > MAX_SESSION:
+            raise ValueError("a session cannot last more than 6 hours")
+        if self.steps_done > self.steps_total:
+            raise ValueError("steps_done cannot exceed steps_total")
+        if self.started_at < EARLIEST:
+            raise ValueError("started_at is too far in the past")
+        return self
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_date_of(moment: datetime, time_zone: str) -> date:
+    """Return the calendar date of an instant in a zone (fixed when recorded)."""
+    return moment.astimezone(zone(time_zone)).date()
+
+
+def _insert(model: type[Any]) -> Any:
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What happened to a posted completion: created, already there, or a conflict."""
+
+    status: int
+    completion: Completion
+
+
+def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: datetime) -> Recorded:
+    """Store a completion once per (user, client id); report 201, 200 or 409."""
+    if data.started_at > now + FUTURE_SLACK:
+        raise InputError("started_at", "started_at is in the future")
+    routine = catalog.routines.get(data.routine)
+    if routine is None:
+        raise InputError("routine", f"unknown routine '{data.routine[:80]}'")
+    values = {
+        "user_id": user.id,
+        "client_id": data.id,
+        "routine_slug": routine.slug,
+        "routine_title": routine.title,
+        "areas": ",".join(routine.areas),
+        "started_at": _utc_naive(data.started_at),
+        "ended_at": _utc_naive(data.ended_at),
+        "time_zone": data.time_zone,
+        "local_date": local_date_of(data.started_at, data.time_zone),
+        "steps_done": data.steps_done,
+        "steps_total": data.steps_total,
+        "seconds_done": data.seconds_done,
+        "finished": data.finished,
+        "created_at": _utc_naive(now),
+    }
+    # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
+    stmt = _insert(Completion).values(**values).on_conflict_do_nothing(
+        index_elements=["user_id", "client_id"]
+    )
+    inserted = db.session.execute(stmt).rowcount == 1
+    stored = db.session.execute(
+        select(Completion).where(Completion.user_id == user.id, Completion.client_id == data.id)
+    ).scalar_one()
+    if inserted:
+        return Recorded(201, stored)
+    same = all(
+        getattr(stored, key) == values[key]
+        for key in ("routine_slug", "started_at", "ended_at", "time_zone", "steps_done",
+                    "steps_total", "seconds_done", "finished")
+    )
+    return Recorded(200 if same else 409, stored)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(tzinfo=UTC).isoformat()
+
+
+def completion_json(c: Completion) -> dict[str, Any]:
+    """Return a stored completion as the API shows it."""
+    return {
+        "id": c.client_id,
+        "routine": c.routine_slug,
+        "routine_title": c.routine_title,
+        "started_at": _iso(c.started_at),
+        "ended_at": _iso(c.ended_at),
+        "time_zone": c.time_zone,
+        "local_date": c.local_date.isoformat(),
+        "steps_done": c.steps_done,
+        "steps_total": c.steps_total,
+        "seconds_done": c.seconds_done,
+        "finished": c.finished,
+    }
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    """Parse an optional YYYY-MM-DD query value, raising InputError naming the field."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, f"{field} must be a date like 2026-01-31") from None
+
+
+def list_completions(user: User, start: date | None, end: date | None) -> list[Completion]:
+    """Return the user's completions between two local dates (inclusive), oldest first."""
+    query = select(Completion).where(Completion.user_id == user.id)
+    if start is not None:
+        query = query.where(Completion.local_date >= start)
+    if end is not None:
+        query = query.where(Completion.local_date <= end)
+    query = query.order_by(Completion.started_at, Completion.id)
+    return list(db.session.execute(query).scalars())
+
+
+def today_for(user: User, now: datetime) -> date:
+    """Return the user's local date now, in their current zone."""
+    return now.astimezone(zone(user.time_zone if is_valid_zone(user.time_zone) else "UTC")).date()
+
+
+def active_days(user_id: int, since: date | None = None) -> set[date]:
+    """Return the local dates with a finished session (aggregated in SQL)."""
+    query = select(Completion.local_date).where(
+        Completion.user_id == user_id, Completion.finished.is_(True)
+    ).distinct()
+    if since is not None:
+        query = query.where(Completion.local_date >= since)
+    return set(db.session.execute(query).scalars())
+
+
+def days_off(user_id: int) -> dict[date, str]:
+    """Return the user's days off and their kinds."""
+    rows = db.session.execute(select(DayOff.day, DayOff.kind).where(DayOff.user_id == user_id))
+    return {day: kind for day, kind in rows}
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The figures of GET /api/stats."""
+
+    streaks: StreakSummary
+    total_finished: int
+    total_minutes: int
+    minutes_by_area: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the stats in the API's shape."""
+        s = self.streaks
+        return {
+            "current_streak": s.current_streak,
+            "longest_streak": s.longest_streak,
+            "weekly_goal": s.weekly_goal,
+            "this_week_active_days": s.this_week_active_days,
+            "weekly_streak": s.weekly_streak,
+            "total_finished": self.total_finished,
+            "total_minutes": self.total_minutes,
+            "today_active": s.today_active,
+            "minutes_by_area": self.minutes_by_area,
+        }
+
+
+def minutes_by_area(user_id: int, since: date) -> dict[str, int]:
+    """Sum session minutes per body area since a date (a session counts for each area)."""
+    rows = db.session.execute(
+        select(Completion.areas, func.sum(Completion.seconds_done))
+        .where(Completion.user_id == user_id, Completion.local_date >= since)
+        .group_by(Completion.areas)
+    )
+    seconds = dict.fromkeys(AREAS, 0)
+    for areas, total in rows:
+        for area in (areas or "").split(","):
+            if area in seconds:
+                seconds[area] += int(total or 0)
+    return {area: value // 60 for area, value in seconds.items()}
+
+
+def stats_for(user: User, now: datetime) -> Stats:
+    """Compute a user's stats as of now, in their current time zone."""
+    today = today_for(user, now)
+    totals = db.session.execute(
+        select(
+            func.count(Completion.id).filter(Completion.finished.is_(True)),
+            func.coalesce(func.sum(Completion.seconds_done), 0),
+        ).where(Completion.user_id == user.id)
+    ).one()
+    return Stats(
+        streaks=summarise(active_days(user.id), set(days_off(user.id)), user.weekly_goal, today),
+        total_finished=int(totals[0]),
+        total_minutes=int(totals[1]) // 60,
+        minutes_by_area=minutes_by_area(user.id, today - timedelta(days=29)),
+    )
+
+
+def seconds_by_day(user_id: int, since: date) -> dict[date, int]:
+    """Sum session seconds per local date since a date."""
+    rows = db.session.execute(
+        select(Completion.local_date, func.sum(Completion.seconds_done))
+        .where(Completion.user_id == user_id, Completion.local_date >= since)
+        .group_by(Completion.local_date)
+    )
+    return {day: int(total or 0) for day, total in rows}
+
+
+def partial_days(user_id: int, since: date) -> set[date]:
+    """Return local dates with an unfinished session since a date."""
+    query = select(Completion.local_date).where(
+        Completion.user_id == user_id,
+        Completion.finished.is_(False),
+        Completion.local_date >= since,
+    ).distinct()
+    return set(db.session.execute(query).scalars())
+
+
+def recent_completions(user_id: int, limit: int = 30) -> list[Completion]:
+    """Return the user's latest sessions, newest first."""
+    query = (
+        select(Completion)
+        .where(Completion.user_id == user_id)
+        .order_by(Completion.started_at.desc(), Completion.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def set_day_off(user: User, day: date, kind: str, today: date) -> None:
+    """Mark a date as a day off (or change its kind); refuse unknown kinds and far futures."""
+    if kind not in DAY_OFF_KINDS:
+        raise InputError("kind", "choose rest, sick or cramp recovery")
+    if day > today + timedelta(days=60):
+        raise InputError("day", "days off can be planned up to 60 days ahead")
+    if day < EARLIEST.date():
+        raise InputError("day", "that date is too far in the past")
+    stmt = _insert(DayOff).values(user_id=user.id, day=day, kind=kind)
+    stmt = stmt.on_conflict_do_update(index_elements=["user_id", "day"], set_={"kind": kind})
+    db.session.execute(stmt)
+
+
+def clear_day_off(user: User, day: date) -> bool:
+    """Remove a day off; tell whether there was one."""
+    found = db.session.execute(
+        select(DayOff).where(DayOff.user_id == user.id, DayOff.day == day)
+    ).scalar_one_or_none()
+    if found is None:
+        return False
+    db.session.delete(found)
+    return True

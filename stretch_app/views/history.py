@@ -1,0 +1,132 @@
+"""History: streak cards, calendar, weekly minutes, sessions, days off, CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..charts import heatmap, weekly_bars
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..streaks import week_start
+from ..tracking import (
+    DAY_OFF_KINDS,
+    DAY_OFF_LABELS,
+    InputError,
+    active_days,
+    clear_day_off,
+    completion_json,
+    days_off,
+    list_completions,
+    parse_date,
+    partial_days,
+    recent_completions,
+    seconds_by_day,
+    set_day_off,
+    stats_for,
+    today_for,
+)
+
+bp = Blueprint("history", __name__)
+
+
+@bp.get("/history")
+@login_required
+def history() -> Any:
+    now = datetime.now(UTC)
+    today = today_for(current_user, now)
+    stats = stats_for(current_user, now)
+    since = week_start(today) - timedelta(weeks=25)
+    off = days_off(current_user.id)
+    uid = current_user.id
+    cells = heatmap(today, active_days(uid, since), partial_days(uid, since), off)
+    minutes_by_week: dict[date, int] = {}
+    for day, seconds in seconds_by_day(current_user.id, week_start(today) - timedelta(weeks=11)
+                                       ).items():
+        monday = week_start(day)
+        minutes_by_week[monday] = minutes_by_week.get(monday, 0) + seconds
+    bars = weekly_bars(today, {k: v // 60 for k, v in minutes_by_week.items()})
+    upcoming_off = sorted(((d, k) for d, k in off.items() if d >= today - timedelta(days=30)),
+                          reverse=True)
+    return render_template(
+        "history.html",
+        stats=stats,
+        today=today,
+        cells=cells,
+        bars=bars,
+        sessions=recent_completions(current_user.id),
+        days_off=[(d, DAY_OFF_LABELS[k]) for d, k in upcoming_off],
+        kinds=[(k, DAY_OFF_LABELS[k]) for k in DAY_OFF_KINDS],
+        form=ConfirmForm(),
+        active_in_calendar=sum(1 for c in cells if c.state == "active"),
+    )
+
+
+@bp.post("/history/days-off")
+@login_required
+def mark_day_off() -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("Please reload the page and try again.", "error")
+        return redirect(url_for("history.history")), 303
+    today = today_for(current_user, datetime.now(UTC))
+    try:
+        day = parse_date(request.form.get("day"), "day")
+        if day is None:
+            raise InputError("day", "choose a date")
+        set_day_off(current_user, day, request.form.get("kind", ""), today)
+    except InputError as exc:
+        flash(f"Could not mark that day: {exc.message}.", "error")
+        return redirect(url_for("history.history")), 303
+    db.session.commit()
+    flash(f"{day.strftime('%a %d %b')} is marked as a day off.", "success")
+    return redirect(url_for("history.history")), 303
+
+
+@bp.post("/history/days-off/<day>/delete")
+@login_required
+def unmark_day_off(day: str) -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("Please reload the page and try again.", "error")
+        return redirect(url_for("history.history")), 303
+    try:
+        parsed = parse_date(day, "day")
+    except InputError:
+        parsed = None
+    if parsed is None or not clear_day_off(current_user, parsed):
+        abort(404, description="There is no day off on that date.")
+    db.session.commit()
+    flash(f"{parsed.strftime('%a %d %b')} is no longer a day off.", "success")
+    return redirect(url_for("history.history")), 303
+
+
+CSV_FIELDS = ("id", "routine", "routine_title", "local_date", "started_at", "ended_at",
+              "time_zone", "steps_done", "steps_total", "seconds_done", "finished")
+
+
+@bp.get("/history/completions.csv")
+@login_required
+def completions_csv() -> Any:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for completion in list_completions(current_user, None, None):
+        row = completion_json(completion)
+        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+        row["routine_title"] = _safe_cell(row["routine_title"])
+        writer.writerow(row)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="limber-sessions.csv"'},
+    )
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,202 @@
+"""Accounts: sign-up, sign-in, throttling, sessions that really end, settings, deletion."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from stretch_app import create_app
+from stretch_app.extensions import db
+from stretch_app.models import Completion, User
+
+from .conftest import PASSWORD, make_config, sign_up
+from .test_api_completions import body
+
+
+def user(app: Flask, login: str = "sam") -> User:
+    with app.app_context():
+        return db.session.execute(select(User).where(User.login == login)).scalar_one()
+
+
+def login(client: FlaskClient, name: str = "sam", password: str = PASSWORD, **extra: str):
+    return client.post("/login", data={"login": name, "password": password, **extra})
+
+
+@pytest.mark.parametrize("password", ["1234567", "", "short"])
+def test_short_passwords_are_refused(app: Flask, client: FlaskClient, password: str) -> None:
+    response = client.post("/signup", data={"login": "sam", "password": password,
+                                            "time_zone": "UTC"})
+    assert response.status_code == 422
+    assert "at least 8 characters" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == 0
+
+
+@pytest.mark.parametrize("length", [8, 64, 128])
+def test_long_passwords_work_without_truncation(app: Flask, client: FlaskClient,
+                                                length: int) -> None:
+    password = ("pässwörd " * 20)[:length]
+    sign_up(client, password=password)
+    client.post("/logout", data={})
+    assert login(client, password=password).status_code == 302
+    client.post("/logout", data={})
+    assert login(client, password=password[:-1]).status_code == 401
+
+
+def test_signup_rejects_bad_zone_and_duplicate_name(client: FlaskClient) -> None:
+    response = client.post("/signup", data={"login": "sam", "password": PASSWORD,
+                                            "time_zone": "Mars/Olympus"})
+    assert response.status_code == 422
+    assert "Choose a time zone" in response.get_data(as_text=True)
+    sign_up(client)
+    client.post("/logout", data={})
+    response = client.post("/signup", data={"login": " SAM ", "password": PASSWORD,
+                                            "time_zone": "UTC"})
+    assert response.status_code == 422
+    assert "That name is taken" in response.get_data(as_text=True)
+
+
+def test_production_hash_parameters(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = make_config(tmp_path)
+    del config["PASSWORD_METHOD"]
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    sign_up(client)
+    assert user(app).password_hash.startswith("pbkdf2:sha256:1000000$")
+
+
+def test_old_hashes_are_upgraded_at_sign_in(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    with app.app_context():
+        row = db.session.execute(select(User)).scalar_one()
+        row.password_hash = generate_password_hash(PASSWORD, method="scrypt")
+        db.session.commit()
+    assert login(client).status_code == 302
+    assert user(app).password_hash.startswith("pbkdf2:sha256:1000$")
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client: FlaskClient) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    wrong = login(client, password="wrong password")
+    unknown = login(client, name="nobody")
+    assert wrong.status_code == unknown.status_code == 401
+    text = "That name and password do not match."
+    assert text in wrong.get_data(as_text=True) and text in unknown.get_data(as_text=True)
+
+
+def test_ten_failures_lock_the_account_not_others(app: Flask, client: FlaskClient) -> None:
+    sign_up(client, "ann")
+    client.post("/logout", data={})
+    sign_up(client, "bob")
+    client.post("/logout", data={})
+    for _ in range(10):
+        assert login(client, "ann", "wrong password").status_code == 401
+    locked = login(client, "ann", PASSWORD)  # even the right password waits
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) > 0
+    assert login(client, "bob").status_code == 302
+
+
+def test_new_session_cookie_at_login_and_logout_really_ends_it(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/login")
+    before = client.get_cookie("limber_session")
+    sign_up(client)
+    after = client.get_cookie("limber_session")
+    assert before is None or before.value != after.value
+    cookie = after.value
+    assert client.get("/api/stats").status_code == 200
+    client.post("/logout", data={"everywhere": "1"})
+    thief = app.test_client()
+    thief.set_cookie("limber_session", cookie)
+    assert thief.get("/api/stats").status_code == 401
+
+
+def test_password_change_ends_other_sessions(app: Flask) -> None:
+    phone, laptop = app.test_client(), app.test_client()
+    sign_up(phone)
+    assert login(laptop).status_code == 302
+    response = phone.post("/settings/password", data={"pw-current": PASSWORD,
+                                                       "pw-new": "a brand new password"})
+    assert response.status_code == 302
+    assert phone.get("/api/stats").status_code == 200  # this device stays signed in
+    assert laptop.get("/api/stats").status_code == 401
+
+
+def test_wrong_current_password_changes_nothing(app: Flask, user_client: FlaskClient) -> None:
+    response = user_client.post("/settings/password", data={"pw-current": "nope nope",
+                                                             "pw-new": "another password"})
+    assert response.status_code == 422
+    user_client.post("/logout", data={})
+    assert login(user_client).status_code == 302
+
+
+def test_cookie_flags(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    response = login(client, remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("limber_session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session
+    remember = next(c for c in cookies if c.startswith("limber_remember="))
+    assert "HttpOnly" in remember and "SameSite=Lax" in remember
+
+
+def test_settings_update_and_validation(app: Flask, user_client: FlaskClient) -> None:
+    page = user_client.get("/settings").get_data(as_text=True)
+    assert "Europe/London" in page
+    response = user_client.post("/settings", data={"time_zone": "Asia/Kathmandu",
+                                                   "weekly_goal": "5", "cue_beep": "y"})
+    assert response.status_code == 302
+    row = user(app)
+    assert (row.time_zone, row.weekly_goal, row.cue_beep, row.cue_speech) == (
+        "Asia/Kathmandu", 5, True, False)
+    for bad in ({"time_zone": "Nowhere/Land", "weekly_goal": "3"},
+                {"time_zone": "UTC", "weekly_goal": "8"},
+                {"time_zone": "UTC", "weekly_goal": "0"},
+                {"time_zone": "UTC", "weekly_goal": "three"}):
+        assert user_client.post("/settings", data=bad).status_code == 422
+    assert user(app).weekly_goal == 5
+
+
+def test_delete_account_removes_everything(app: Flask, user_client: FlaskClient) -> None:
+    assert user_client.post("/api/completions", json=body()).status_code == 201
+    cookie = user_client.get_cookie("limber_session").value
+    assert user_client.post("/settings/delete", data={"del-password": "wrong"}).status_code == 422
+    response = user_client.post("/settings/delete", data={"del-password": PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == 0
+        assert db.session.execute(select(func.count(Completion.id))).scalar_one() == 0
+    replay = app.test_client()
+    replay.set_cookie("limber_session", cookie)
+    assert replay.get("/api/stats").status_code == 401
+
+
+def test_next_parameter_stays_on_this_site(client: FlaskClient) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    for target, expected in (("/history", "/history"), ("//evil.example", "/"),
+                             ("https://evil.example/", "/"), ("/\\evil.example", "/")):
+        response = client.post(f"/login?next={target}", data={"login": "sam",
+                                                               "password": PASSWORD})
+        assert response.headers["Location"] == expected
+        client.post("/logout", data={})
+
+
+def test_pages_that_need_an_account_send_guests_to_sign_in(client: FlaskClient) -> None:
+    for path in ("/history", "/settings"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert re.match(r"/login\?next=", response.headers["Location"])

@@ -1,0 +1,69 @@
+"""SQLite settings, write transactions, and migrations matching the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event, inspect, text
+
+from stretch_app import create_app
+from stretch_app.extensions import db
+
+from .conftest import make_config
+
+
+def test_pragmas_on_every_connection(app: Flask) -> None:
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _begins(app: Flask, method: str) -> list[str]:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    with app.test_request_context("/", method=method):
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_writes_begin_immediate_and_reads_stay_deferred(app: Flask) -> None:
+    assert _begins(app, "POST") == ["BEGIN IMMEDIATE"]
+    assert _begins(app, "DELETE") == ["BEGIN IMMEDIATE"]
+    assert _begins(app, "GET") == ["BEGIN"]
+
+
+def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db"))
+    with app.app_context():
+        upgrade()
+        names = set(inspect(db.engine).get_table_names())
+        assert {"users", "completions", "days_off", "cramp_entries"} <= names
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == []
+        db.engine.dispose()
+
+
+def test_healthz_answers_503_when_database_is_unreachable(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+    missing = tmp_path / "no-such-dir" / "x.db"
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}

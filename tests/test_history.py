@@ -1,0 +1,82 @@
+"""/history, days off, the sessions CSV, and the home page's streak."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from .test_api_completions import body
+
+
+def post_day(client: FlaskClient, day: date, finished: bool = True, title_check: bool = False):
+    start = datetime.combine(day, datetime.min.time(), ZoneInfo("Europe/London")).replace(hour=9)
+    return client.post("/api/completions", json=body(
+        started_at=start.isoformat(), ended_at=(start + timedelta(minutes=2)).isoformat(),
+        seconds_done=120, finished=finished, steps_done=2 if finished else 1))
+
+
+def london_today() -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo("Europe/London")).date()
+
+
+def test_history_shows_streaks_calendar_and_sessions(user_client: FlaskClient) -> None:
+    today = london_today()
+    for back in (0, 1, 2):
+        assert post_day(user_client, today - timedelta(days=back)).status_code == 201
+    assert post_day(user_client, today - timedelta(days=9), finished=False).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    assert '<span class="stat-value">3</span><span class="stat-label">day streak · today done' \
+        in html
+    assert html.count('class="cell cell-active"') == 3
+    assert html.count('class="cell cell-partial"') == 1
+    assert f"{today.strftime('%a %d %b %Y')}: stretched" in html  # the text equivalent
+    assert "Partial · 1/2 steps" in html
+    assert "Legs: 8 min" in html
+
+
+def test_day_off_keeps_the_streak(user_client: FlaskClient) -> None:
+    today = london_today()
+    post_day(user_client, today)
+    post_day(user_client, today - timedelta(days=2))
+    assert user_client.get("/api/stats").get_json()["current_streak"] == 1
+    gap = today - timedelta(days=1)
+    response = user_client.post("/history/days-off", data={"day": gap.isoformat(),
+                                                           "kind": "sick"})
+    assert response.status_code == 303
+    assert user_client.get("/api/stats").get_json()["current_streak"] == 2
+    html = user_client.get("/history").get_data(as_text=True)
+    assert "Sick day" in html and 'class="cell cell-off"' in html
+    response = user_client.post(f"/history/days-off/{gap.isoformat()}/delete", data={})
+    assert response.status_code == 303
+    assert user_client.get("/api/stats").get_json()["current_streak"] == 1
+
+
+def test_bad_day_off_input_writes_nothing(user_client: FlaskClient) -> None:
+    for data in ({"day": "not-a-date", "kind": "rest"}, {"day": "2026-01-01", "kind": "party"},
+                 {"day": "", "kind": "rest"}, {"day": "2999-01-01", "kind": "rest"}):
+        response = user_client.post("/history/days-off", data=data, follow_redirects=True)
+        assert "Could not mark that day" in response.get_data(as_text=True)
+    assert 'class="cell cell-off"' not in user_client.get("/history").get_data(as_text=True)
+    assert user_client.post("/history/days-off/2026-01-01/delete", data={}).status_code == 404
+    assert user_client.post("/history/days-off/garbage/delete", data={}).status_code == 404
+
+
+def test_sessions_csv(user_client: FlaskClient) -> None:
+    post_day(user_client, london_today())
+    response = user_client.get("/history/completions.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1 and rows[0]["routine"] == "calf-reset" and rows[0]["finished"] == "True"
+
+
+def test_home_shows_streak_for_signed_in(app: Flask, user_client: FlaskClient) -> None:
+    html = user_client.get("/").get_data(as_text=True)
+    assert "0-day streak" in html and "Start a new streak today." in html
+    post_day(user_client, london_today())
+    html = user_client.get("/").get_data(as_text=True)
+    assert "1-day streak" in html and "Today is done." in html

@@ -1,0 +1,97 @@
+"""The HTML pages: home, catalog with filters, routine, player, poses, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+PAGES = ["/", "/routines", "/routines/calf-reset", "/routines/back-unwind/play", "/poses",
+         "/poses/cat-cow", "/login", "/signup"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_with_csrf_meta_and_security_headers(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(r'<meta name="csrf-token" content="[^"]+">', html)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in html  # no inline scripts, only src= modules and JSON data
+
+
+def test_home_offers_each_body_area(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for area in ("legs", "abdomen", "back"):
+        assert f'href="/routines?area={area}"' in html
+    assert 'href="/routines"' in html
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<span class="routine-title">([^<]+)</span>', html)
+
+
+def test_routine_filters_agree_with_api(client: FlaskClient) -> None:
+    for query in ("area=legs", "area=back", "area=abdomen", "situation=bedtime",
+                  "max_minutes=2", "area=back&max_minutes=5", ""):
+        html = client.get(f"/routines?{query}").get_data(as_text=True)
+        api = client.get(f"/api/routines?{query}").get_json()["routines"]
+        assert _titles(html) == [r["title"] for r in api], query
+
+
+def test_filter_chips_are_links_that_keep_other_filters(client: FlaskClient) -> None:
+    html = client.get("/routines?area=back").get_data(as_text=True)
+    assert 'href="/routines?area=back&amp;situation=bedtime"' in html
+    assert re.search(r'href="/routines\?area=back"\s+aria-current="true">Back<', html)
+
+
+def test_bad_filter_is_explained_not_an_error_page(client: FlaskClient) -> None:
+    response = client.get("/routines?max_minutes=abc")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "max_minutes must be a whole number" in html
+    assert "Quick calf reset" in html
+
+
+def test_routine_page_lists_every_step_with_its_time(client: FlaskClient) -> None:
+    html = client.get("/routines/calf-reset").get_data(as_text=True)
+    assert html.count("Standing calf stretch") >= 2
+    assert "(left side)" in html and "(right side)" in html
+    assert "1 min 10 s" in html  # computed total: 5 + 30 + 5 + 30
+    assert "Before you start:" in html
+    assert 'href="/routines/calf-reset/play"' in html
+
+
+def test_player_page_embeds_routine_json(client: FlaskClient) -> None:
+    html = client.get("/routines/calf-reset/play").get_data(as_text=True)
+    assert '<script type="application/json" id="routine-data">' in html
+
+
+def test_pose_library_search_and_filter(client: FlaskClient) -> None:
+    html = client.get("/poses").get_data(as_text=True)
+    assert "4 poses" in html
+    html = client.get("/poses?area=legs").get_data(as_text=True)
+    assert "1 pose" in html and "Standing calf stretch" in html
+    html = client.get("/poses?q=balasana").get_data(as_text=True)
+    assert "Child&#39;s pose" in html and "1 pose" in html
+
+
+def test_pose_page_lists_routines_using_it(client: FlaskClient) -> None:
+    html = client.get("/poses/childs-pose").get_data(as_text=True)
+    assert 'href="/routines/back-unwind"' in html
+    assert "Put a pillow between your heels and hips" in html
+
+
+def test_unknown_pages_get_styled_404(client: FlaskClient) -> None:
+    for path in ("/nope", "/routines/nope", "/routines/nope/play", "/poses/nope"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Back to the start" in response.get_data(as_text=True)
+
+
+def test_healthz(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
