@@ -1,64 +1,70 @@
-"""Draw the pose illustrations: SVG pictogram figures built from joint angles.
+"""Draw the pose illustrations: SVG pictogram figures posed by joint angles.
 
-One TOML spec per pose lives in ``routines/figures/<pose-id>.toml``; ``draw_all`` renders each
-to ``static/poses/<pose-id>.svg``. The proportions, strokes and palette are fixed here, so a
-spec only says how the joints are turned and which props stand around the figure.
+Each pose has a spec, ``routines/figures/<pose-id>.toml``; ``draw_all`` renders every spec to
+``static/poses/<pose-id>.svg``. Proportions, stroke widths and the palette are fixed here, so
+every picture matches and a spec only says how the joints turn and what stands around.
 
-Coordinates are in picture units with ``x`` to the right and ``y`` up from the floor
-(the picture is 240 x 160; the floor is at the bottom). Angles are in degrees, absolute (not
-relative to the parent limb): 0 points forward (to the right, before mirroring), 90 up,
-180 back, -90 down. The finished drawing is centred horizontally, so only relative ``x``
-positions matter.
+Coordinates are picture units: x to the right, y up from the floor (the picture is 240 x 160
+with the floor near the bottom). The drawing is centred horizontally afterwards, so only
+relative x matters. Angles are absolute degrees, not relative to the parent limb: 0 points
+forward (right), 90 up, 180 back (left), -90 down. Any segment angle may be written
+``[angle, depth]`` to tilt it ``depth`` degrees toward the viewer, which shortens it (knees
+falling out to the sides, thighs seen from the front).
 
-Spec fields (all optional except ``torso``)::
+Fields (``hip``, ``torso`` and the four limbs are required)::
 
-    title = "Child's pose"        # the <title> of the SVG
-    view = "side"                 # side | front (front: the figure faces the viewer)
-    facing = "right"              # right | left: left mirrors the whole picture
-    anchor = "hip"                # a joint pinned to `at` (see joints below)
-    at = [120, 40]                # where the anchor joint sits
-    torso = 90                    # hip -> shoulder direction
-    curve = 0                     # spine bow; + bows to the left of hip -> shoulder (the back
-                                  #   of an upright figure facing right), - the other way
-    head = 90                     # shoulder -> head direction; default continues the spine
+    title = "Child's pose"     # the SVG <title>
+    view = "side"              # side | front (the figure faces the viewer)
+    above = false              # true: seen from above, lying on a mat; no floor line
+    facing = "right"           # right | left (mirrors the whole picture)
+    hip = [0, 40]              # where the hip joint sits
+    torso = 90                 # hip -> shoulder
+    curve = 0                  # how far the spine bows out to the left of hip -> shoulder
+                               #   (the back of an upright figure facing right); < 0 the other way
+    head = 90                  # shoulder -> head; default: carries on along the spine
 
-    [near_arm]                    # near_arm / far_arm: the arm on the viewer's side / the other
-    upper = -90                   #   shoulder -> elbow direction
-    fore = -90                    #   elbow -> hand direction
-    # or: hand = [150, 5] (or a joint name), bend = "back"   # the elbow is solved;
-    #     bend says which way it points: forward | back | up | down
+    [near_arm]                 # near_*: the limbs on the viewer's side, drawn darker; far_*:
+    upper = -90                #   the other side. In front view near_* is on the picture's left.
+    fore = -90                 # shoulder -> elbow, elbow -> hand
+    # or place the hand and let the elbow be found:
+    #   hand = [20, 5], bend = "back"       # bend: forward | back | up | down
 
-    [near_leg]                    # near_leg / far_leg
-    thigh = -90                   #   hip -> knee
-    shin = -90                    #   knee -> ankle
-    foot = 0                      #   ankle -> toe (default 0)
-    # or: ankle = [130, 5], bend = "forward", foot = 0       # the knee is solved
+    [near_leg]
+    thigh = -90                # hip -> knee
+    shin = -90                 # knee -> ankle
+    foot = 0                   # ankle -> toe (default 0)
+    # or: ankle = [20, 5], bend = "forward", foot = 0
 
-    chair = { x = 90, faces = "right" }   # x: seat back edge (side) or centre (front view)
-    wall = { x = 200 }
-    step = { x = 150, width = 40, height = 22 }
-    mat = { x = 30, width = 180 }
-    [[strap]]                     # also [[towel]]: a band through points
+    chair = { x = 0, faces = "right" }     # x: back of the seat (side) or its middle (front)
+    wall = { x = 60 }
+    step = { x = 30, width = 32, height = 20 }
+    mat = { x = -60, width = 150 }         # above = true: also y and height
+    [[strap]]                  # or [[towel]]: a band through two or more points
     points = ["near_hand", "near_toe", "far_hand"]
-    [[arc]]                       # a curved motion arrow, drawn from `start` to `end` degrees
+    [[arc]]                    # a curved motion arrow from `start` to `end` degrees
     center = "near_toe"
-    offset = [0, 0]               # optional nudge of the centre
-    radius = 8
-    start = 200
-    end = -60
-    [[waves]]                     # breath marks: `count` short wavy lines stacked upwards
-    at = "chest"
-    offset = [0, 14]
+    offset = [0, 0]            # optional nudge of the centre
+    radius = 9
+    start = 160
+    end = -130
+    [[arrow]]                  # a straight motion arrow
+    points = [["near_ankle", -10, -4], ["near_ankle", -10, 14]]
+    [[waves]]                  # breath marks: `count` short wavy lines stacked upward
+    at = "belly"
+    offset = [0, 18]
     count = 3
 
-A point is ``[x, y]`` or a joint name: hip, shoulder, head, chest, belly, and
-near_/far_ elbow, hand, knee, ankle, toe (front view adds near_/far_ hip and shoulder).
-In front view the near limbs hang from the picture's left.
+A point is ``[x, y]``, a joint name, or ``[joint, dx, dy]``. Joints: hip, shoulder, head,
+belly, chest, and near_/far_ elbow, hand, knee, ankle, toe; front view adds near_/far_ hip
+and shoulder.
+
+``load_figure`` rejects unknown fields, wrong types, hands or feet placed out of reach, and
+drawings that leave the picture or sink below the floor, naming the file and the field.
 """
 
 import math
 import tomllib
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -67,30 +73,32 @@ HEIGHT = 160
 FLOOR_Y = 150
 
 HEAD_R = 10.0
-HEAD_DIST = 19.0
-TORSO = 38.0
+HEAD_DIST = 18.5
+TORSO = 37.0
 UPPER_ARM = 23.0
 FOREARM = 21.0
-THIGH = 31.0
-SHIN = 29.0
+THIGH = 33.0
+SHIN = 31.0
 FOOT = 11.0
 SHOULDER_HALF = 10.0
 HIP_HALF = 6.0
+# A placed hand or foot may sit a little beyond reach; the limb then points straight at it.
 REACH_SLACK = 2.0
+FLOOR_SLACK = 1.5
 
 TORSO_W = 14
 FRONT_TORSO_W = 20
 LEG_W = 10
 ARM_W = 9
 
-SEAT_H = 29.0
+SEAT_H = 30.0
 SEAT_DEPTH = 34.0
 SEAT_WIDTH = 44.0
 CHAIR_BACK = 40.0
 WALL_H = 140.0
 
 STYLE = (
-    "path,line,circle,rect{fill:none;stroke-linecap:round;stroke-linejoin:round}"
+    "path,circle,rect{fill:none;stroke-linecap:round;stroke-linejoin:round}"
     ".b{stroke:#2d4f73}.k{stroke:#8aa6c1}.h{fill:#2d4f73}"
     ".p{stroke:#b3bdc8;stroke-width:3}.f{stroke:#98a4b0;stroke-width:2}"
     ".m{fill:#e4e9ef;stroke:#c9d1da;stroke-width:1.5}"
@@ -101,39 +109,33 @@ STYLE = (
     ".a,.t{stroke:#f2a65f}.af{fill:#f2a65f}}"
 )
 
-BENDS = ("forward", "back", "up", "down")
-LIMB_KEYS = {
-    "arm": ({"upper", "fore"}, "hand"),
-    "leg": ({"thigh", "shin", "foot"}, "ankle"),
+TOP_FIELDS = {
+    "title", "view", "above", "facing", "hip", "torso", "curve", "head",
+    "near_arm", "far_arm", "near_leg", "far_leg",
+    "chair", "wall", "step", "mat", "strap", "towel", "arc", "arrow", "waves",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Limb:
+    root: str
+    upper: tuple[str, float]
+    lower: tuple[str, float]
+    middle: str
+    end: str
+
+
+LIMBS = {
+    "arm": _Limb("shoulder", ("upper", UPPER_ARM), ("fore", FOREARM), "elbow", "hand"),
+    "leg": _Limb("hip", ("thigh", THIGH), ("shin", SHIN), "knee", "ankle"),
 }
-TOP_KEYS = {
-    "title",
-    "view",
-    "facing",
-    "anchor",
-    "at",
-    "torso",
-    "curve",
-    "head",
-    "near_arm",
-    "far_arm",
-    "near_leg",
-    "far_leg",
-    "chair",
-    "wall",
-    "step",
-    "mat",
-    "strap",
-    "towel",
-    "arc",
-    "waves",
-}
+BENDS = {"forward": (0, 1.0), "back": (0, -1.0), "up": (1, 1.0), "down": (1, -1.0)}
 
 Point = tuple[float, float]
 
 
 class FigureError(ValueError):
-    """A figure spec that cannot be drawn, with the file and field at fault."""
+    """A figure spec that cannot be drawn, naming the file and the field at fault."""
 
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = path
@@ -155,6 +157,10 @@ def _add(p: Point, q: Point, k: float = 1.0) -> Point:
     return p[0] + q[0] * k, p[1] + q[1] * k
 
 
+def _heading(start: Point, end: Point) -> float:
+    return math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
+
+
 def _number(table: dict, key: str, field: str, default: float | None = None) -> float:
     value = table.get(key, default)
     if value is None:
@@ -171,10 +177,11 @@ def _choice(table: dict, key: str, field: str, options: tuple[str, ...]) -> str:
     return value
 
 
-def _table(spec: dict, key: str) -> dict:
+def _table(spec: dict, key: str, allowed: set[str]) -> dict:
     value = spec[key]
     if not isinstance(value, dict):
         raise _SpecError(key, "expected a table")
+    _check_fields(value, allowed, f"{key}.")
     return value
 
 
@@ -185,83 +192,10 @@ def _tables(spec: dict, key: str) -> list[dict]:
     return value
 
 
-def _check_keys(table: dict, allowed: set[str], field: str) -> None:
-    for key in sorted(set(table) - allowed):
-        raise _SpecError(f"{field}{key}", "unknown field")
-
-
-class _Figure:
-    """Joint positions of one posed figure, in floor coordinates before centring."""
-
-    def __init__(self, spec: dict) -> None:
-        _check_keys(spec, TOP_KEYS, "")
-        self.view = _choice(spec, "view", "", ("side", "front", "top"))
-        self.joints: dict[str, Point] = {"hip": (0.0, 0.0)}
-        shoulder = _segment(spec, "torso", "", TORSO)
-        torso = math.degrees(math.atan2(shoulder[1], shoulder[0]))
-        self.curve = _number(spec, "curve", "", 0.0)
-        bow = _unit(torso + 90)
-        self.control = _add(((shoulder[0]) / 2, shoulder[1] / 2), bow, 2 * self.curve)
-        self.joints["shoulder"] = shoulder
-        self.joints["belly"] = self._on_spine(0.35)
-        self.joints["chest"] = self._on_spine(0.7)
-        tangent = math.degrees(
-            math.atan2(shoulder[1] - self.control[1], shoulder[0] - self.control[0])
-        )
-        head = _number(spec, "head", "", tangent)
-        self.joints["head"] = _add(shoulder, _unit(head), HEAD_DIST)
-        start = math.degrees(math.atan2(self.control[1], self.control[0]))
-        for side, sign in (("near", 1.0), ("far", -1.0)):
-            if self.view != "side":
-                self.joints[f"{side}_shoulder"] = _add(
-                    shoulder, _unit(tangent + 90), sign * SHOULDER_HALF
-                )
-                self.joints[f"{side}_hip"] = _add((0.0, 0.0), _unit(start + 90), sign * HIP_HALF)
-        # Legs first, so a hand can be placed on a knee or a foot.
-        for limb in ("leg", "arm"):
-            for side in ("near", "far"):
-                key = f"{side}_{limb}"
-                if key not in spec:
-                    raise _SpecError(key, "is required")
-                self._limb(side, limb, _table(spec, key))
-        anchor = spec.get("anchor", "hip")
-        if anchor not in self.joints:
-            raise _SpecError("anchor", f"unknown joint {anchor!r}")
-        at = _pair(spec.get("at", [0, 0]), "at")
-        base = self.joints[anchor]
-        shift = (at[0] - base[0], at[1] - base[1])
-        self.joints = {name: _add(p, shift) for name, p in self.joints.items()}
-        self.control = _add(self.control, shift)
-
-    def _on_spine(self, t: float) -> Point:
-        hip, c, sh = (0.0, 0.0), self.control, self.joints["shoulder"]
-        u = 1 - t
-        return (
-            u * u * hip[0] + 2 * u * t * c[0] + t * t * sh[0],
-            u * u * hip[1] + 2 * u * t * c[1] + t * t * sh[1],
-        )
-
-    def _limb(self, side: str, limb: str, table: dict) -> None:
-        field = f"{side}_{limb}."
-        angle_keys, end_key = LIMB_KEYS[limb]
-        mid, end = ("elbow", "hand") if limb == "arm" else ("knee", "ankle")
-        a, b = (UPPER_ARM, FOREARM) if limb == "arm" else (THIGH, SHIN)
-        root_name = "shoulder" if limb == "arm" else "hip"
-        root = self.joints.get(f"{side}_{root_name}", self.joints[root_name])
-        if end_key in table:
-            _check_keys(table, {end_key, "bend"} | (angle_keys & {"foot"}), field)
-            target = _point(table[end_key], self.joints, f"{field}{end_key}")
-            bend = _choice(table, "bend", field, BENDS)
-            middle, tip = _solve(root, target, a, b, bend, f"{field}{end_key}")
-        else:
-            _check_keys(table, angle_keys, field)
-            first, second = ("upper", "fore") if limb == "arm" else ("thigh", "shin")
-            middle = _add(root, _segment(table, first, field, a))
-            tip = _add(middle, _segment(table, second, field, b))
-        self.joints[f"{side}_{mid}"] = middle
-        self.joints[f"{side}_{end}"] = tip
-        if limb == "leg":
-            self.joints[f"{side}_toe"] = _add(tip, _segment(table, "foot", field, FOOT, 0.0))
+def _check_fields(table: dict, allowed: set[str], field: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise _SpecError(f"{field}{unknown[0]}", "unknown field")
 
 
 def _pair(value: object, field: str) -> Point:
@@ -277,19 +211,15 @@ def _pair(value: object, field: str) -> Point:
 def _segment(
     table: dict, key: str, field: str, length: float, default: float | None = None
 ) -> Point:
-    # [angle, depth] tilts the segment out of the picture plane, so it looks shorter.
     value = table.get(key, default)
     if isinstance(value, list):
-        if len(value) != 2:
-            raise _SpecError(f"{field}{key}", f"expected an angle or [angle, depth], got {value!r}")
         angle, depth = _pair(value, f"{field}{key}")
         if not 0 <= depth < 90:
             raise _SpecError(f"{field}{key}", f"depth must be 0 to 89, got {depth:g}")
         length *= math.cos(math.radians(depth))
     else:
         angle = _number(table, key, field, default)
-    direction = _unit(angle)
-    return direction[0] * length, direction[1] * length
+    return _add((0.0, 0.0), _unit(angle), length)
 
 
 def _point(value: object, joints: dict[str, Point], field: str) -> Point:
@@ -305,66 +235,135 @@ def _point(value: object, joints: dict[str, Point], field: str) -> Point:
 def _solve(
     root: Point, target: Point, a: float, b: float, bend: str, field: str
 ) -> tuple[Point, Point]:
-    dx, dy = target[0] - root[0], target[1] - root[1]
-    dist = math.hypot(dx, dy)
+    dist = math.dist(root, target)
     if dist > a + b + REACH_SLACK:
         raise _SpecError(field, f"out of reach by {dist - a - b:.1f}")
     dist = min(max(dist, abs(a - b) + 0.01), a + b)
-    base = math.degrees(math.atan2(dy, dx))
+    base = _heading(root, target)
     spread = math.degrees(math.acos((a * a + dist * dist - b * b) / (2 * a * dist)))
-    options = [_add(root, _unit(base + s * spread), a) for s in (1, -1)]
-    score: dict[str, Callable[[Point], float]] = {
-        "forward": lambda p: p[0],
-        "back": lambda p: -p[0],
-        "up": lambda p: p[1],
-        "down": lambda p: -p[1],
-    }
-    middle = max(options, key=score[bend])
-    reach = math.degrees(math.atan2(target[1] - middle[1], target[0] - middle[0]))
-    return middle, _add(middle, _unit(reach), b)
+    axis, sign = BENDS[bend]
+    middle = max(
+        (_add(root, _unit(base + s * spread), a) for s in (1, -1)), key=lambda p: sign * p[axis]
+    )
+    return middle, _add(middle, _unit(_heading(middle, target)), b)
+
+
+class _Figure:
+    """Joint positions of one posed figure, in floor coordinates."""
+
+    def __init__(self, spec: dict) -> None:
+        self.view = _choice(spec, "view", "", ("side", "front"))
+        if "hip" not in spec:
+            raise _SpecError("hip", "is required")
+        hip = _pair(spec["hip"], "hip")
+        spine = _segment(spec, "torso", "", TORSO)
+        shoulder = _add(hip, spine)
+        bow = _unit(_heading((0.0, 0.0), spine) + 90)
+        # The spine is a quadratic curve; its control point sits twice the bow off the middle.
+        self.control = _add(_add(hip, spine, 0.5), bow, 2 * _number(spec, "curve", "", 0.0))
+        self.joints: dict[str, Point] = {"hip": hip, "shoulder": shoulder}
+        self.joints["belly"] = self._on_spine(0.35)
+        self.joints["chest"] = self._on_spine(0.7)
+        top = _heading(self.control, shoulder)
+        head = _number(spec, "head", "", top)
+        self.joints["head"] = _add(shoulder, _unit(head), HEAD_DIST)
+        if self.view == "front":
+            across_hips = _unit(_heading(hip, self.control) + 90)
+            across_shoulders = _unit(top + 90)
+            for side, sign in (("near", 1.0), ("far", -1.0)):
+                self.joints[f"{side}_hip"] = _add(hip, across_hips, sign * HIP_HALF)
+                self.joints[f"{side}_shoulder"] = _add(
+                    shoulder, across_shoulders, sign * SHOULDER_HALF
+                )
+        order = []
+        for kind, limb in LIMBS.items():
+            for side in ("near", "far"):
+                key = f"{side}_{kind}"
+                if not isinstance(spec.get(key), dict):
+                    raise _SpecError(key, "expected a table")
+                order.append((kind == "arm", limb.end in spec[key], key, limb))
+        # Posed limbs before placed ones, legs before arms: a hand may be put on a knee.
+        for _, _, key, limb in sorted(order, key=lambda item: item[:3]):
+            self._pose(key, limb, spec)
+
+    def _on_spine(self, t: float) -> Point:
+        hip, c, sh = self.joints["hip"], self.control, self.joints["shoulder"]
+        u = 1 - t
+        return (
+            u * u * hip[0] + 2 * u * t * c[0] + t * t * sh[0],
+            u * u * hip[1] + 2 * u * t * c[1] + t * t * sh[1],
+        )
+
+    def _pose(self, key: str, limb: _Limb, spec: dict) -> None:
+        side = key.split("_")[0]
+        field = f"{key}."
+        foot = {"foot"} if limb.end == "ankle" else set()
+        root = self.joints.get(f"{side}_{limb.root}", self.joints[limb.root])
+        if limb.end in spec[key]:
+            table = _table(spec, key, {limb.end, "bend"} | foot)
+            target = _point(table[limb.end], self.joints, f"{field}{limb.end}")
+            bend = _choice(table, "bend", field, tuple(BENDS))
+            lengths = limb.upper[1], limb.lower[1]
+            middle, end = _solve(root, target, *lengths, bend, f"{field}{limb.end}")
+        else:
+            table = _table(spec, key, {limb.upper[0], limb.lower[0]} | foot)
+            middle = _add(root, _segment(table, limb.upper[0], field, limb.upper[1]))
+            end = _add(middle, _segment(table, limb.lower[0], field, limb.lower[1]))
+        self.joints[f"{side}_{limb.middle}"] = middle
+        self.joints[f"{side}_{limb.end}"] = end
+        if foot:
+            self.joints[f"{side}_toe"] = _add(end, _segment(table, "foot", field, FOOT, 0.0))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: str  # path | closed | quad | circle | rect | arc
+    cls: str
+    points: list[Point]
+    size: float = 0.0  # stroke width, or the radius of a circle or arc
+    large: bool = False  # arcs only
+    ccw: bool = False  # arcs only
 
 
 class _Canvas:
-    """Collects shapes in floor coordinates and writes them as centred SVG."""
+    """Collect shapes in floor coordinates and write them out as centred SVG."""
 
     def __init__(self) -> None:
-        self.shapes: list[tuple[str, str, list[Point], float]] = []
+        self.shapes: list[_Shape] = []
 
-    def line(self, cls: str, points: list[Point], width: float = 0.0) -> None:
-        self.shapes.append(("line", cls, points, width))
+    def add(self, kind: str, cls: str, points: list[Point], size: float = 0.0) -> None:
+        self.shapes.append(_Shape(kind, cls, points, size))
 
-    def quad(self, cls: str, points: list[Point], width: float) -> None:
-        self.shapes.append(("quad", cls, points, width))
-
-    def circle(self, cls: str, center: Point, radius: float) -> None:
-        self.shapes.append(("circle", cls, [center], radius))
-
-    def rect(self, cls: str, corner: Point, size: Point) -> None:
-        self.shapes.append(("rect", cls, [corner, size], 0.0))
-
-    def tri(self, cls: str, points: list[Point]) -> None:
-        self.shapes.append(("tri", cls, points, 0.0))
+    def arc(self, center: Point, radius: float, start: float, end: float) -> None:
+        # Sampled points give the extent; the SVG arc itself needs only the two ends.
+        steps = math.ceil(abs(end - start) / 10)
+        points = [
+            _add(center, _unit(start + (end - start) * k / steps), radius) for k in range(steps + 1)
+        ]
+        self.shapes.append(_Shape("arc", "a", points, radius, abs(end - start) > 180, end > start))
 
     def _extent(self, axis: int) -> tuple[float, float]:
         values: list[float] = []
-        for kind, _cls, pts, size in self.shapes:
-            if kind == "rect":
-                values += [pts[0][axis], pts[0][axis] + pts[1][axis]]
-            else:
-                pad = size if kind == "circle" else size / 2
-                values += [p[axis] - pad for p in pts] + [p[axis] + pad for p in pts]
+        for shape in self.shapes:
+            if shape.kind == "rect":
+                corner, size = shape.points
+                values += [corner[axis], corner[axis] + size[axis]]
+                continue
+            pad = {"circle": shape.size, "arc": 0.0}.get(shape.kind, shape.size / 2)
+            values += [p[axis] + s * pad for p in shape.points for s in (-1, 1)]
         return min(values), max(values)
 
     def svg(self, title: str | None, mirror: bool, floor: bool) -> str:
         low, high = self._extent(0)
         bottom, top = self._extent(1)
         if high - low > WIDTH - 4 or top > FLOOR_Y - 1 or bottom < FLOOR_Y - HEIGHT + 1:
-            raise _SpecError("at", "the drawing does not fit in the picture")
+            raise _SpecError("hip", "the drawing does not fit in the picture")
+        if floor and bottom < -FLOOR_SLACK:
+            raise _SpecError("hip", f"the drawing sinks {-bottom:.1f} below the floor")
         shift = WIDTH / 2 - (low + high) / 2
 
         def x(v: float) -> str:
-            v += shift
-            return _fmt(WIDTH - v if mirror else v)
+            return _fmt(WIDTH - v - shift if mirror else v + shift)
 
         def y(v: float) -> str:
             return _fmt(FLOOR_Y - v)
@@ -373,36 +372,40 @@ class _Canvas:
             return f"{x(p[0])} {y(p[1])}"
 
         out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">',
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">'
         ]
         if title:
             out.append(f"<title>{escape(title)}</title>")
         out.append(f"<style>{STYLE}</style>")
         if floor:
-            out.append(f'<line class="f" x1="6" y1="{FLOOR_Y}" x2="{WIDTH - 6}" y2="{FLOOR_Y}"/>')
-        for kind, cls, pts, size in self.shapes:
-            width = f' stroke-width="{_fmt(size)}"' if size and kind in ("line", "quad") else ""
-            if kind == "line":
-                d = "M" + "L".join(xy(p) for p in pts)
-                out.append(f'<path class="{cls}"{width} d="{d}"/>')
-            elif kind == "quad":
-                d = f"M{xy(pts[0])}Q{xy(pts[1])} {xy(pts[2])}"
-                out.append(f'<path class="{cls}"{width} d="{d}"/>')
-            elif kind == "tri":
-                d = "M" + "L".join(xy(p) for p in pts) + "Z"
-                out.append(f'<path class="{cls}" d="{d}"/>')
-            elif kind == "circle":
-                c = pts[0]
+            out.append(f'<path class="f" d="M6 {FLOOR_Y}H{WIDTH - 6}"/>')
+        for s in self.shapes:
+            width = (
+                f' stroke-width="{_fmt(s.size)}"' if s.size and s.kind in ("path", "quad") else ""
+            )
+            if s.kind in ("path", "closed"):
+                d = "M" + "L".join(xy(p) for p in s.points) + ("Z" if s.kind == "closed" else "")
+            elif s.kind == "quad":
+                d = f"M{xy(s.points[0])}Q{xy(s.points[1])} {xy(s.points[2])}"
+            elif s.kind == "arc":
+                # SVG's y points down, so a counter-clockwise arc sweeps negatively unless mirrored.
+                r = _fmt(s.size)
+                sweep = int(s.ccw == mirror)
+                d = f"M{xy(s.points[0])}A{r} {r} 0 {int(s.large)} {sweep} {xy(s.points[-1])}"
+            elif s.kind == "circle":
+                c = s.points[0]
                 out.append(
-                    f'<circle class="{cls}" cx="{x(c[0])}" cy="{y(c[1])}" r="{_fmt(size)}"/>'
+                    f'<circle class="{s.cls}" cx="{x(c[0])}" cy="{y(c[1])}" r="{_fmt(s.size)}"/>'
                 )
+                continue
             else:
-                (left, bottom), (w, h) = pts
-                rx = left + w if mirror else left
+                (left, low_y), (w, h) = s.points
                 out.append(
-                    f'<rect class="{cls}" x="{x(rx)}" y="{y(bottom + h)}" '
-                    f'width="{_fmt(w)}" height="{_fmt(h)}" rx="1.5"/>'
+                    f'<rect class="{s.cls}" x="{x(left + w if mirror else left)}" '
+                    f'y="{y(low_y + h)}" width="{_fmt(w)}" height="{_fmt(h)}" rx="1.5"/>'
                 )
+                continue
+            out.append(f'<path class="{s.cls}"{width} d="{d}"/>')
         out.append("</svg>")
         return "\n".join(out) + "\n"
 
@@ -412,126 +415,136 @@ def _fmt(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _props(spec: dict, canvas: _Canvas, fig: _Figure) -> None:
+def _props(spec: dict, canvas: _Canvas, view: str) -> None:
     if "mat" in spec:
-        mat = _table(spec, "mat")
-        _check_keys(mat, {"x", "width", "y", "height"}, "mat.")
+        mat = _table(spec, "mat", {"x", "width", "y", "height"})
         corner = (_number(mat, "x", "mat."), _number(mat, "y", "mat.", 0.0))
         size = (_number(mat, "width", "mat."), _number(mat, "height", "mat.", 3.0))
-        canvas.rect("m", corner, size)
+        canvas.add("rect", "m", [corner, size])
     if "wall" in spec:
-        wall = _table(spec, "wall")
-        _check_keys(wall, {"x"}, "wall.")
-        wx = _number(wall, "x", "wall.")
-        canvas.line("p", [(wx, 0.0), (wx, WALL_H)], 4)
+        wall_x = _number(_table(spec, "wall", {"x"}), "x", "wall.")
+        canvas.add("path", "p", [(wall_x, 2.0), (wall_x, WALL_H)], 4)
     if "step" in spec:
-        step = _table(spec, "step")
-        _check_keys(step, {"x", "width", "height"}, "step.")
+        step = _table(spec, "step", {"x", "width", "height"})
         size = (_number(step, "width", "step."), _number(step, "height", "step."))
-        canvas.rect("p", (_number(step, "x", "step."), 0.0), size)
+        canvas.add("rect", "p", [(_number(step, "x", "step."), 0.0), size])
     if "chair" in spec:
-        _chair(_table(spec, "chair"), canvas, fig.view)
-
-
-def _chair(chair: dict, canvas: _Canvas, view: str) -> None:
-    _check_keys(chair, {"x", "faces"}, "chair.")
-    cx = _number(chair, "x", "chair.")
-    if view != "side":
-        half = SEAT_WIDTH / 2
-        canvas.line("p", [(cx - half, SEAT_H + CHAIR_BACK), (cx + half, SEAT_H + CHAIR_BACK)])
-        for side in (-1, 1):
-            canvas.line("p", [(cx + side * half, SEAT_H + CHAIR_BACK), (cx + side * half, 0.0)])
-        canvas.line("p", [(cx - half - 2, SEAT_H), (cx + half + 2, SEAT_H)])
-        return
-    sign = 1.0 if _choice(chair, "faces", "chair.", ("right", "left")) == "right" else -1.0
-    front = cx + sign * SEAT_DEPTH
-    canvas.line("p", [(cx, SEAT_H + CHAIR_BACK), (cx, 0.0)])
-    canvas.line("p", [(cx, SEAT_H), (front, SEAT_H), (front, 0.0)])
+        chair = _table(spec, "chair", {"x", "faces"})
+        cx = _number(chair, "x", "chair.")
+        back = SEAT_H + CHAIR_BACK
+        if view == "front":
+            half = SEAT_WIDTH / 2
+            canvas.add("path", "p", [(cx - half, 0.0), (cx - half, back), (cx + half, back)])
+            canvas.add("path", "p", [(cx + half, back), (cx + half, 0.0)])
+            canvas.add("path", "p", [(cx - half - 2, SEAT_H), (cx + half + 2, SEAT_H)])
+        else:
+            faces = _choice(chair, "faces", "chair.", ("right", "left"))
+            front = cx + (SEAT_DEPTH if faces == "right" else -SEAT_DEPTH)
+            canvas.add("path", "p", [(cx, back), (cx, 0.0)])
+            canvas.add("path", "p", [(cx, SEAT_H), (front, SEAT_H), (front, 0.0)])
 
 
 def _body(fig: _Figure, canvas: _Canvas) -> None:
     j = fig.joints
-    far = "k" if fig.view == "side" else "b"
-    for side, cls in (("far", far), ("near", "b")):
+    front = fig.view == "front"
+    limbs = {}
+    for side in ("far", "near"):
         hip = j.get(f"{side}_hip", j["hip"])
         shoulder = j.get(f"{side}_shoulder", j["shoulder"])
-        leg = [hip, j[f"{side}_knee"], j[f"{side}_ankle"], j[f"{side}_toe"]]
-        arm = [shoulder, j[f"{side}_elbow"], j[f"{side}_hand"]]
-        if side == "near":
-            canvas.line(cls, leg, LEG_W)
-            canvas.line(cls, arm, ARM_W)
-            continue
-        # The torso and head sit between the far and the near limbs so crossings read in depth.
-        canvas.line(cls, arm, ARM_W)
-        canvas.line(cls, leg, LEG_W)
-        width = TORSO_W if fig.view == "side" else FRONT_TORSO_W
-        canvas.quad("b", [j["hip"], fig.control, j["shoulder"]], width)
-        if fig.view != "side":
-            canvas.line("b", [j["near_shoulder"], j["far_shoulder"]], ARM_W)
-            canvas.line("b", [j["near_hip"], j["far_hip"]], LEG_W)
-        canvas.circle("h", j["head"], HEAD_R)
+        limbs[side] = (
+            [hip, j[f"{side}_knee"], j[f"{side}_ankle"], j[f"{side}_toe"]],
+            [shoulder, j[f"{side}_elbow"], j[f"{side}_hand"]],
+        )
+    # Far limbs, then torso and head, then near limbs, so crossings read in depth.
+    far_cls = "b" if front else "k"
+    canvas.add("path", far_cls, limbs["far"][1], ARM_W)
+    canvas.add("path", far_cls, limbs["far"][0], LEG_W)
+    canvas.add(
+        "quad", "b", [j["hip"], fig.control, j["shoulder"]], FRONT_TORSO_W if front else TORSO_W
+    )
+    if front:
+        canvas.add("path", "b", [j["near_shoulder"], j["far_shoulder"]], ARM_W)
+        canvas.add("path", "b", [j["near_hip"], j["far_hip"]], LEG_W)
+    canvas.add("circle", "h", [j["head"]], HEAD_R)
+    canvas.add("path", "b", limbs["near"][0], LEG_W)
+    canvas.add("path", "b", limbs["near"][1], ARM_W)
+
+
+def _arrowhead(canvas: _Canvas, tip: Point, heading: float) -> None:
+    back = _add(tip, _unit(heading), -5.5)
+    canvas.add(
+        "closed",
+        "af",
+        [
+            _add(tip, _unit(heading), 1.5),
+            _add(back, _unit(heading + 90), 3.2),
+            _add(back, _unit(heading - 90), 3.2),
+        ],
+    )
+
+
+def _points(table: dict, field: str, joints: dict[str, Point], count: int | None) -> list[Point]:
+    value = table.get("points")
+    if not isinstance(value, list) or len(value) < 2 or (count and len(value) != count):
+        raise _SpecError(f"{field}points", f"expected a list of {count or 'two or more'} points")
+    return [_point(p, joints, f"{field}points") for p in value]
 
 
 def _marks(spec: dict, canvas: _Canvas, joints: dict[str, Point]) -> None:
     for key, cls in (("strap", "a"), ("towel", "t")):
         for i, band in enumerate(_tables(spec, key)):
-            field = f"{key}[{i}]."
-            _check_keys(band, {"points"}, field)
-            pts = band.get("points")
-            if not isinstance(pts, list) or len(pts) < 2:
-                raise _SpecError(f"{field}points", "expected a list of two or more points")
-            canvas.line(cls, [_point(p, joints, f"{field}points") for p in pts])
+            _check_fields(band, {"points"}, f"{key}[{i}].")
+            canvas.add("path", cls, _points(band, f"{key}[{i}].", joints, None))
     for i, arc in enumerate(_tables(spec, "arc")):
         field = f"arc[{i}]."
-        _check_keys(arc, {"center", "offset", "radius", "start", "end"}, field)
+        _check_fields(arc, {"center", "offset", "radius", "start", "end"}, field)
         center = _add(
             _point(arc.get("center"), joints, f"{field}center"),
             _pair(arc.get("offset", [0, 0]), f"{field}offset"),
         )
         radius = _number(arc, "radius", field)
         start, end = _number(arc, "start", field), _number(arc, "end", field)
-        steps = max(2, int(abs(end - start) / 15))
-        pts = [
-            _add(center, _unit(start + (end - start) * s / steps), radius) for s in range(steps + 1)
-        ]
-        canvas.line("a", pts)
-        tip = pts[-1]
-        turn = 1.0 if end > start else -1.0
-        heading = end + 90 * turn
-        back = _add(tip, _unit(heading), -5.5)
-        canvas.tri(
-            "af",
-            [
-                _add(tip, _unit(heading), 1.5),
-                _add(back, _unit(heading + 90), 3.2),
-                _add(back, _unit(heading - 90), 3.2),
-            ],
-        )
+        if not 0 < abs(end - start) < 360:
+            raise _SpecError(f"{field}end", "must differ from start by less than 360 degrees")
+        canvas.arc(center, radius, start, end)
+        _arrowhead(canvas, _add(center, _unit(end), radius), end + (90 if end > start else -90))
+    for i, arrow in enumerate(_tables(spec, "arrow")):
+        _check_fields(arrow, {"points"}, f"arrow[{i}].")
+        tail, tip = _points(arrow, f"arrow[{i}].", joints, 2)
+        canvas.add("path", "a", [tail, tip])
+        _arrowhead(canvas, tip, _heading(tail, tip))
     for i, waves in enumerate(_tables(spec, "waves")):
         field = f"waves[{i}]."
-        _check_keys(waves, {"at", "offset", "count"}, field)
+        _check_fields(waves, {"at", "offset", "count"}, field)
         base = _add(
             _point(waves.get("at"), joints, f"{field}at"),
             _pair(waves.get("offset", [0, 0]), f"{field}offset"),
         )
         for n in range(int(_number(waves, "count", field, 3.0))):
-            y0 = base[1] + 6 * n
-            pts = [(base[0] - 9 + 3 * k, y0 + (1.6 if k % 2 else -1.6)) for k in range(7)]
-            canvas.line("a", pts)
+            zigzag = [
+                (base[0] - 9 + 3 * k, base[1] + 6 * n + 1.6 * (-1) ** (k + 1)) for k in range(7)
+            ]
+            canvas.add("path", "a", zigzag)
 
 
 def _render(spec: dict, title: str | None) -> str:
+    _check_fields(spec, TOP_FIELDS, "")
+    if title is not None and not isinstance(title, str):
+        raise _SpecError("title", f"expected a string, got {title!r}")
+    above = spec.get("above", False)
+    if not isinstance(above, bool):
+        raise _SpecError("above", f"expected true or false, got {above!r}")
     mirror = _choice(spec, "facing", "", ("right", "left")) == "left"
     fig = _Figure(spec)
     canvas = _Canvas()
-    _props(spec, canvas, fig)
+    _props(spec, canvas, fig.view)
     _body(fig, canvas)
     _marks(spec, canvas, fig.joints)
-    return canvas.svg(title, mirror, floor=fig.view != "top")
+    return canvas.svg(title, mirror, floor=not above)
 
 
 def render_figure(spec: dict, *, title: str | None = None) -> str:
-    """Return the SVG text for one figure spec."""
+    """Return the SVG text for one figure spec (title defaults to the spec's own)."""
     try:
         return _render(spec, title if title is not None else spec.get("title"))
     except _SpecError as exc:
@@ -541,12 +554,11 @@ def render_figure(spec: dict, *, title: str | None = None) -> str:
 def load_figure(path: Path) -> dict:
     """Read one figure spec from TOML and check that it can be drawn."""
     try:
-        with path.open("rb") as fh:
-            spec = tomllib.load(fh)
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise FigureError(path, f"invalid TOML: {exc}") from None
     try:
-        _render(spec, None)
+        _render(spec, spec.get("title"))
     except _SpecError as exc:
         raise FigureError(path, str(exc)) from None
     return spec
@@ -554,11 +566,11 @@ def load_figure(path: Path) -> dict:
 
 def draw_all(figures_dir: Path, out_dir: Path) -> list[Path]:
     """Render every figures_dir/<id>.toml to out_dir/<id>.svg and return the written paths."""
+    specs = {path: load_figure(path) for path in sorted(figures_dir.glob("*.toml"))}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for spec_path in sorted(figures_dir.glob("*.toml")):
-        spec = load_figure(spec_path)
-        target = out_dir / f"{spec_path.stem}.svg"
+    for path, spec in specs.items():
+        target = out_dir / f"{path.stem}.svg"
         target.write_text(render_figure(spec), encoding="utf-8", newline="\n")
         written.append(target)
     return written
