@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     # Bumped to end every existing session (logout everywhere, password change).
     session_version: Mapped[int] = mapped_column(default=1)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Totals kept current on every write, so stats never scan the whole history.
+    finished_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    seconds_total: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -53,6 +56,7 @@ class Completion(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
         Index("ix_completions_user_local_date", "user_id", "local_date"),
+        Index("ix_completions_user_started_at", "user_id", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +77,28 @@ class Completion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="completions")
+
+
+class StreakRun(db.Model):
+    """A precomputed run: consecutive days (kind "day") or ISO weeks (kind "week").
+
+    Day runs are islands of active days and days off, `length` counting the active days;
+    week runs are weeks meeting the goal or wholly off, `length` counting the weeks met.
+    Rebuilt for a user on every write that can change them (see tracking.refresh_streaks).
+    """
+
+    __tablename__ = "streak_runs"
+    __table_args__ = (
+        Index("ix_streak_runs_user_kind_last", "user_id", "kind", "last"),
+        Index("ix_streak_runs_user_kind_length", "user_id", "kind", "length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(4))
+    first: Mapped[date]
+    last: Mapped[date]
+    length: Mapped[int]
 
 
 class DayOff(db.Model):

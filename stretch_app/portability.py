@@ -17,6 +17,8 @@ from .tracking import (
     _utc_naive,
     completion_json,
     local_date_of,
+    recount_totals,
+    refresh_streaks,
 )
 
 FORMAT = "limber-export"
@@ -180,6 +182,9 @@ def import_user(user: User, doc: ExportDoc) -> dict[str, int]:
     s = doc.settings
     user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
     user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
+    db.session.flush()
+    recount_totals(user)
+    refresh_streaks(user)
     result = {"completions_added": len(rows), "completions_unchanged": unchanged,
               "completions_conflicting": conflicts, "days_off_added": off_added}
     for name, (_exporter, importer) in _SECTIONS.items():

@@ -88,6 +88,80 @@ def weekly_streak(
 
 
 @dataclass(frozen=True)
+class Run:
+    """A run of consecutive days or weeks; `length` counts the active days or weeks met."""
+
+    first: date
+    last: date
+    length: int
+
+
+def day_runs(active: Iterable[date], off: Iterable[date]) -> list[Run]:
+    """Return the islands of consecutive active days and days off that hold an active day."""
+    active = set(active)
+    runs: list[Run] = []
+    first = last = None
+    length = 0
+    for day in sorted(active | set(off)):
+        if last is not None and day - last == ONE_DAY:
+            last = day
+        else:
+            if first is not None and length:
+                runs.append(Run(first, last, length))
+            first = last = day
+            length = 0
+        length += day in active
+    if first is not None and length:
+        runs.append(Run(first, last, length))
+    return runs
+
+
+def week_runs(weeks: Iterable[tuple[date, int, int]], goal: int) -> list[Run]:
+    """Return runs of consecutive weeks meeting the goal or wholly off, from weekly counts.
+
+    Rows are (monday, active days, days off); a week without a row was missed.
+    """
+    runs: list[Run] = []
+    first = last = None
+    length = 0
+    for monday, active, off in sorted(weeks):
+        need = week_requirement(goal, off)
+        ok = need == 0 or active >= need
+        if ok and last is not None and monday - last == timedelta(weeks=1):
+            last = monday
+        elif ok:
+            if first is not None and length:
+                runs.append(Run(first, last, length))
+            first = last = monday
+            length = 0
+        else:
+            if first is not None and length:
+                runs.append(Run(first, last, length))
+            first = last = None
+            length = 0
+            continue
+        length += need > 0
+    if first is not None and length:
+        runs.append(Run(first, last, length))
+    return runs
+
+
+def current_from_run(run: Run | None, today: date) -> int:
+    """Return the current daily streak given the run holding today or yesterday (if any)."""
+    if run is None or run.first > today or run.last < today - ONE_DAY:
+        return 0
+    return run.length
+
+
+def weekly_from_run(run: Run | None, today: date) -> int:
+    """Return the weekly streak given the week run holding this week or last week (if any)."""
+    monday = week_start(today)
+    if run is None or run.first > monday or run.last < monday - timedelta(weeks=1):
+        return 0
+    return run.length
+
+
+@dataclass(frozen=True)
 class StreakSummary:
     """Every streak figure the app shows."""
 

@@ -18,13 +18,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .catalog import AREAS, Catalog
 from .extensions import db
-from .models import Completion, DayOff, User
-from .streaks import StreakSummary, summarise
+from .models import Completion, DayOff, StreakRun, User
+from .streaks import (
+    Run,
+    StreakSummary,
+    current_from_run,
+    week_runs,
+    week_start,
+    weekly_from_run,
+)
 from .timezones import is_valid_zone, zone
 
 FUTURE_SLACK = timedelta(minutes=5)
@@ -149,6 +156,15 @@ def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: dat
         select(Completion).where(Completion.user_id == user.id, Completion.client_id == data.id)
     ).scalar_one()
     if inserted:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(finished_count=User.finished_count + int(data.finished),
+                    seconds_total=User.seconds_total + data.seconds_done)
+        )
+        # Runs change only when a date becomes active: at most once a day, not every session.
+        if data.finished and _finished_on(user.id, stored.local_date) == 1:
+            refresh_streaks(user)
         return Recorded(201, stored)
     same = all(
         getattr(stored, key) == values[key]
@@ -156,6 +172,14 @@ def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: dat
                     "steps_total", "seconds_done", "finished")
     )
     return Recorded(200 if same else 409, stored)
+
+
+def _finished_on(user_id: int, day: date) -> int:
+    return db.session.execute(
+        select(func.count(Completion.id)).where(
+            Completion.user_id == user_id, Completion.local_date == day,
+            Completion.finished.is_(True))
+    ).scalar_one()
 
 
 def _iso(moment: datetime) -> str:
@@ -263,19 +287,140 @@ def minutes_by_area(user_id: int, since: date) -> dict[str, int]:
     return {area: value // 60 for area, value in seconds.items()}
 
 
-def stats_for(user: User, now: datetime) -> Stats:
-    """Compute a user's stats as of now, in their current time zone."""
-    today = today_for(user, now)
-    totals = db.session.execute(
+_DAY_NUMBER = {
+    "sqlite": "julianday(d)",
+    "postgresql": "(d - DATE '2000-01-01')",
+}
+_WEEK_START = {
+    "sqlite": "date(d, 'weekday 0', '-6 days')",
+    "postgresql": "CAST(date_trunc('week', d) AS DATE)",
+}
+
+
+def _islands_sql(dialect: str) -> str:
+    # Gaps and islands: consecutive dates share (day number - row number). An island is a run
+    # of active days and days off; its active days make one streak (days off bridge).
+    return f"""
+    WITH days AS (
+      SELECT d, MAX(a) AS a FROM (
+        SELECT local_date AS d, 1 AS a FROM completions
+          WHERE user_id = :uid AND finished = :yes
+        UNION ALL
+        SELECT day AS d, 0 AS a FROM days_off WHERE user_id = :uid
+      ) AS u GROUP BY d
+    ),
+    runs AS (
+      SELECT d, a, {_DAY_NUMBER[dialect]} - ROW_NUMBER() OVER (ORDER BY d) AS grp FROM days
+    ),
+    islands AS (
+      SELECT MIN(d) AS first, MAX(d) AS last, SUM(a) AS total FROM runs GROUP BY grp
+    )
+    SELECT first, last, total FROM islands WHERE total > 0
+    """
+
+
+def _weeks_sql(dialect: str) -> str:
+    return f"""
+    SELECT w, SUM(a), SUM(o) FROM (
+      SELECT {_WEEK_START[dialect]} AS w, 1 AS a, 0 AS o FROM (
+        SELECT DISTINCT local_date AS d FROM completions WHERE user_id = :uid AND finished = :yes
+      ) AS act
+      UNION ALL
+      SELECT {_WEEK_START[dialect]} AS w, 0 AS a, 1 AS o FROM (
+        SELECT day AS d FROM days_off WHERE user_id = :uid
+      ) AS off
+    ) AS per_day GROUP BY w
+    """
+
+
+def _sql(statement: str, **values: Any) -> Any:
+    """Return a text query with its date and boolean parameters typed for every dialect."""
+    types = {"today": Date, "yesterday": Date, "yes": Boolean}
+    query = text(statement).bindparams(
+        *(bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in statement)
+    )
+    return query.bindparams(**values)
+
+
+def recount_totals(user: User) -> None:
+    """Recompute a user's session totals from scratch (after a bulk change such as an import)."""
+    finished, seconds = db.session.execute(
         select(
             func.count(Completion.id).filter(Completion.finished.is_(True)),
             func.coalesce(func.sum(Completion.seconds_done), 0),
         ).where(Completion.user_id == user.id)
     ).one()
+    user.finished_count, user.seconds_total = int(finished), int(seconds)
+
+
+def refresh_streaks(user: User) -> None:
+    """Rebuild a user's streak runs from their history (after a change to active days or rest)."""
+    dialect = db.session.get_bind().dialect.name
+    # Serialise concurrent refreshes of one user (PostgreSQL; SQLite writes are already serial).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session.execute(delete(StreakRun).where(StreakRun.user_id == user.id))
+    islands = db.session.execute(_sql(_islands_sql(dialect), uid=user.id, yes=True))
+    weeks = db.session.execute(_sql(_weeks_sql(dialect), uid=user.id, yes=True))
+    runs = [StreakRun(user_id=user.id, kind="day", first=_as_date(a), last=_as_date(b),
+                      length=int(n)) for a, b, n in islands]
+    week_counts = [(_as_date(w), int(a), int(o)) for w, a, o in weeks]
+    runs += [StreakRun(user_id=user.id, kind="week", first=r.first, last=r.last, length=r.length)
+             for r in week_runs(week_counts, user.weekly_goal)]
+    db.session.add_all(runs)
+    db.session.flush()
+
+
+def _run(user_id: int, kind: str, first_before: date, last_after: date) -> Run | None:
+    row = db.session.execute(
+        select(StreakRun.first, StreakRun.last, StreakRun.length)
+        .where(StreakRun.user_id == user_id, StreakRun.kind == kind,
+               StreakRun.last >= last_after, StreakRun.first <= first_before)
+        .order_by(StreakRun.last)
+        .limit(1)
+    ).first()
+    return Run(*row) if row else None
+
+
+def streak_summary(user: User, today: date) -> StreakSummary:
+    """Read the streak figures from the precomputed runs: cost independent of history length."""
+    longest = db.session.execute(
+        select(func.max(StreakRun.length)).where(
+            StreakRun.user_id == user.id, StreakRun.kind == "day")
+    ).scalar()
+    monday = week_start(today)
+    this_week, today_active = db.session.execute(
+        select(
+            func.count(func.distinct(Completion.local_date)),
+            func.count(Completion.id).filter(Completion.local_date == today),
+        ).where(
+            Completion.user_id == user.id,
+            Completion.finished.is_(True),
+            Completion.local_date.between(monday, today),
+        )
+    ).one()
+    day_run = _run(user.id, "day", today, today - timedelta(days=1))
+    week_run = _run(user.id, "week", monday, monday - timedelta(weeks=1))
+    return StreakSummary(
+        current_streak=current_from_run(day_run, today),
+        longest_streak=int(longest or 0),
+        weekly_goal=user.weekly_goal,
+        this_week_active_days=int(this_week),
+        weekly_streak=weekly_from_run(week_run, today),
+        today_active=bool(today_active),
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def stats_for(user: User, now: datetime) -> Stats:
+    """Compute a user's stats as of now, in their current time zone."""
+    today = today_for(user, now)
     return Stats(
-        streaks=summarise(active_days(user.id), set(days_off(user.id)), user.weekly_goal, today),
-        total_finished=int(totals[0]),
-        total_minutes=int(totals[1]) // 60,
+        streaks=streak_summary(user, today),
+        total_finished=user.finished_count,
+        total_minutes=user.seconds_total // 60,
         minutes_by_area=minutes_by_area(user.id, today - timedelta(days=29)),
     )
 
@@ -322,6 +467,7 @@ def set_day_off(user: User, day: date, kind: str, today: date) -> None:
     stmt = _insert(DayOff).values(user_id=user.id, day=day, kind=kind)
     stmt = stmt.on_conflict_do_update(index_elements=["user_id", "day"], set_={"kind": kind})
     db.session.execute(stmt)
+    refresh_streaks(user)
 
 
 def clear_day_off(user: User, day: date) -> bool:
@@ -332,4 +478,6 @@ def clear_day_off(user: User, day: date) -> bool:
     if found is None:
         return False
     db.session.delete(found)
+    db.session.flush()
+    refresh_streaks(user)
     return True

@@ -195,3 +195,40 @@ def test_streak_invariants(active: set[date], off: set[date], goal: int) -> None
     more_off = summarise(active, off | {TODAY - timedelta(days=3)}, goal, TODAY)
     assert more_off.current_streak >= s.current_streak
     assert more_off.longest_streak >= s.longest_streak
+
+
+# The precomputed runs the app reads must agree with the reference rules above.
+
+DATES = st.dates(min_value=date(2026, 6, 1), max_value=TODAY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(active=st.sets(DATES, max_size=60), off=st.sets(DATES, max_size=25),
+       goal=st.integers(min_value=1, max_value=7),
+       today=st.dates(min_value=date(2026, 6, 1), max_value=TODAY + timedelta(days=20)))
+def test_runs_agree_with_the_reference_rules(active: set[date], off: set[date], goal: int,
+                                             today: date) -> None:
+    from stretch_app.streaks import (
+        current_from_run,
+        day_runs,
+        week_runs,
+        weekly_from_run,
+    )
+
+    active = {d for d in active if d <= today}
+    runs = day_runs(active, off)
+    holding = [r for r in runs if r.first <= today and r.last >= today - timedelta(days=1)]
+    assert len(holding) <= 1
+    assert current_from_run(holding[0] if holding else None, today) == current_streak(
+        active, off, today)
+    assert max((r.length for r in runs), default=0) == longest_streak(active, off)
+    counts: dict[date, list[int]] = {}
+    for d in active:
+        counts.setdefault(week_start(d), [0, 0])[0] += 1
+    for d in off:
+        counts.setdefault(week_start(d), [0, 0])[1] += 1
+    weeks = week_runs([(m, a, o) for m, (a, o) in counts.items()], goal)
+    monday = week_start(today)
+    holding_w = [r for r in weeks if r.first <= monday and r.last >= monday - timedelta(weeks=1)]
+    assert weekly_from_run(holding_w[0] if holding_w else None, today) == weekly_streak(
+        active, off, goal, today)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
 from ..models import User
 from ..timezones import zone_names
+from ..tracking import refresh_streaks
 
 bp = Blueprint("accounts", __name__)
 
@@ -117,6 +118,7 @@ def settings() -> Any:
     if request.method == "POST":
         if form.validate_on_submit():
             form.populate_obj(user)
+            refresh_streaks(user)  # the weekly goal decides which weeks count
             db.session.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("accounts.settings"))
