@@ -1,0 +1,138 @@
+// Spoken, beeped and vibrated cues. Each kind can be switched off and the choice is remembered.
+// Everything is feature-detected: with no speech, audio or vibration the player works silently.
+
+export const CUES_KEY = "limber.cues";
+export const CUE_KINDS = ["speech", "beeps", "vibration"];
+const DEFAULTS = { speech: true, beeps: true, vibration: true };
+
+/** Which cue kinds this browser can do. */
+export function cueSupport(win = globalThis) {
+  return {
+    speech: Boolean(win.speechSynthesis && typeof win.SpeechSynthesisUtterance === "function"),
+    beeps: typeof (win.AudioContext || win.webkitAudioContext) === "function",
+    vibration: Boolean(win.navigator && typeof win.navigator.vibrate === "function"),
+  };
+}
+
+/** Remembered settings, with defaults for anything missing or unreadable. */
+export function loadCueSettings(storage) {
+  const out = { ...DEFAULTS };
+  try {
+    const saved = JSON.parse(storage.getItem(CUES_KEY) || "{}");
+    for (const kind of CUE_KINDS) if (typeof saved[kind] === "boolean") out[kind] = saved[kind];
+  } catch {
+    // unreadable: defaults
+  }
+  return out;
+}
+
+export function saveCueSettings(storage, settings) {
+  try {
+    storage.setItem(CUES_KEY, JSON.stringify(settings));
+  } catch {
+    // storage unavailable: the choice lasts for this page only
+  }
+}
+
+const TONES = {
+  tick: { freq: 660, ms: 90, gain: 0.18 },
+  start: { freq: 880, ms: 260, gain: 0.22 },
+  end: { freq: 523, ms: 500, gain: 0.22 },
+};
+
+const PATTERNS = {
+  start: [200],
+  switch: [100, 80, 100],
+  tick: [40],
+  end: [300, 120, 300],
+};
+
+export function createCues(win = globalThis, storage = null) {
+  const support = cueSupport(win);
+  const settings = storage ? loadCueSettings(storage) : { ...DEFAULTS };
+  let audio = null;
+
+  function enabled(kind) {
+    return support[kind] && settings[kind];
+  }
+
+  function hasUserActivation() {
+    const ua = win.navigator && win.navigator.userActivation;
+    return !ua || ua.hasBeenActive;
+  }
+
+  /** Call from a click handler: audio may only start after a user gesture. */
+  function unlock() {
+    if (!enabled("beeps")) return;
+    try {
+      if (!audio) {
+        const Ctx = win.AudioContext || win.webkitAudioContext;
+        audio = new Ctx();
+      }
+      if (audio.state === "suspended") audio.resume().catch(() => {});
+    } catch {
+      audio = null;
+    }
+  }
+
+  function beep(kind = "tick") {
+    if (!enabled("beeps") || !audio || audio.state === "closed") return;
+    const tone = TONES[kind] || TONES.tick;
+    try {
+      const t = audio.currentTime;
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = tone.freq;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(tone.gain, t + 0.015);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + tone.ms / 1000);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + tone.ms / 1000 + 0.02);
+    } catch {
+      // audio failed: stay silent
+    }
+  }
+
+  function say(text, { interrupt = false } = {}) {
+    if (!enabled("speech") || !text) return;
+    try {
+      const synth = win.speechSynthesis;
+      if (interrupt) synth.cancel();
+      const utterance = new win.SpeechSynthesisUtterance(text);
+      utterance.rate = 1;
+      utterance.addEventListener("error", () => {}); // no voice (e.g. headless): silent
+      synth.speak(utterance);
+    } catch {
+      // no speech: stay silent
+    }
+  }
+
+  function vibrate(kind = "start") {
+    if (!enabled("vibration") || !hasUserActivation()) return;
+    try {
+      win.navigator.vibrate(PATTERNS[kind] || PATTERNS.start);
+    } catch {
+      // ignore
+    }
+  }
+
+  function silence() {
+    try {
+      if (support.speech) win.speechSynthesis.cancel();
+    } catch {
+      // ignore
+    }
+  }
+
+  function set(kind, on) {
+    if (!CUE_KINDS.includes(kind)) return;
+    settings[kind] = Boolean(on);
+    if (storage) saveCueSettings(storage, settings);
+    if (kind === "speech" && !on) silence();
+    if (kind === "beeps" && on) unlock();
+  }
+
+  return { support, settings, enabled, unlock, beep, say, vibrate, silence, set };
+}

@@ -1,0 +1,322 @@
+// The completion queue: sessions wait in localStorage until the server has them.
+//
+// Items have exactly the shape of POST /api/completions. A flush runs only when signed in and
+// online, posts the items one by one and then:
+//   201/200            → the server has it: remove
+//   409, 422, other 400 → it can never succeed: remove, keep a record in the "rejected" list
+//   400 csrf_failed    → fetch a fresh token (GET /api/csrf), update the meta tag, retry once
+//   401                → not signed in (any more): stop, keep everything
+//   network error, 5xx, anything else → keep, retry later with exponential backoff (≤ ~5 min)
+// Importing this module in a page also flushes on load and on the `online` event.
+
+export const PENDING_KEY = "limber.completions.pending";
+export const REJECTED_KEY = "limber.completions.rejected";
+const REJECTED_LIMIT = 50;
+const BACKOFF_BASE_MS = 5000;
+const BACKOFF_CAP_MS = 5 * 60 * 1000;
+
+/** A version 4 UUID; falls back to getRandomValues where randomUUID is missing (plain http). */
+export function newCompletionId(cryptoObj = globalThis.crypto) {
+  if (cryptoObj && typeof cryptoObj.randomUUID === "function") {
+    try {
+      return cryptoObj.randomUUID();
+    } catch {
+      // not a secure context: fall through
+    }
+  }
+  const bytes = new Uint8Array(16);
+  if (cryptoObj && typeof cryptoObj.getRandomValues === "function") cryptoObj.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Delay before retry number `failures` (1, 2, …): 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function backoffDelay(failures, random = Math.random) {
+  const exp = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+  // Up to 10 % jitter so that many tabs or clients do not retry in step; never above the cap.
+  return Math.min(BACKOFF_CAP_MS, Math.round(exp * (1 + 0.1 * random())));
+}
+
+/**
+ * A queue over injected dependencies (so it can be tested without a browser):
+ * endpoint, pendingKey, rejectedKey (defaults: the completion queue),
+ * storage (getItem/setItem), fetch, signedIn(), online(), csrfToken(), setCsrfToken(token),
+ * setTimer(fn, ms) → handle, clearTimer(handle), now() → ms, random() → [0, 1).
+ */
+export function createQueue(deps) {
+  const d = {
+    endpoint: "/api/completions",
+    pendingKey: PENDING_KEY,
+    rejectedKey: REJECTED_KEY,
+    signedIn: () => false,
+    online: () => true,
+    csrfToken: () => "",
+    setCsrfToken: () => {},
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h),
+    now: () => Date.now(),
+    random: Math.random,
+    ...deps,
+  };
+  let running = null;
+  let again = false;
+  let failures = 0;
+  let timer = null;
+
+  function read(key) {
+    try {
+      const value = JSON.parse(d.storage.getItem(key) || "[]");
+      return Array.isArray(value) ? value.filter((x) => x && typeof x === "object") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function write(key, list) {
+    try {
+      d.storage.setItem(key, JSON.stringify(list));
+      return true;
+    } catch {
+      return false; // storage full or unavailable: nothing more we can do here
+    }
+  }
+
+  function enqueue(item) {
+    if (!item || typeof item.id !== "string" || !item.id) throw new TypeError("completion needs an id");
+    const list = read(d.pendingKey);
+    if (!list.some((x) => x.id === item.id)) {
+      list.push(item);
+      write(d.pendingKey, list);
+      if (running) again = true; // the run in progress goes round once more for it
+    }
+    return item;
+  }
+
+  function remove(id) {
+    write(
+      d.pendingKey,
+      read(d.pendingKey).filter((x) => x.id !== id),
+    );
+  }
+
+  function reject(item, status, code) {
+    remove(item.id);
+    const list = read(d.rejectedKey);
+    list.push({ item, status, code: code || null, at: new Date(d.now()).toISOString() });
+    write(d.rejectedKey, list.slice(-REJECTED_LIMIT));
+  }
+
+  async function errorCode(response) {
+    try {
+      const body = await response.json();
+      return body && body.error && typeof body.error.code === "string" ? body.error.code : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function post(item) {
+    return d.fetch(d.endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": d.csrfToken() || "",
+      },
+      body: JSON.stringify(item),
+    });
+  }
+
+  async function refreshCsrf() {
+    try {
+      const response = await d.fetch("/api/csrf", {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return false;
+      const body = await response.json();
+      if (!body || typeof body.csrf_token !== "string" || !body.csrf_token) return false;
+      d.setCsrfToken(body.csrf_token);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // → "sent" | "rejected" | "unauthorized" | "retry"
+  async function send(item) {
+    let canRefresh = true;
+    for (;;) {
+      let response;
+      try {
+        response = await post(item);
+      } catch {
+        return "retry";
+      }
+      const status = response.status;
+      if (status === 200 || status === 201) return "sent";
+      if (status === 401) return "unauthorized";
+      if (status === 409 || status === 422) {
+        reject(item, status, await errorCode(response));
+        return "rejected";
+      }
+      if (status === 400) {
+        const code = await errorCode(response);
+        if (code === "csrf_failed") {
+          if (canRefresh && (await refreshCsrf())) {
+            canRefresh = false;
+            continue;
+          }
+          return "retry";
+        }
+        reject(item, status, code);
+        return "rejected";
+      }
+      return "retry";
+    }
+  }
+
+  function scheduleRetry() {
+    failures += 1;
+    if (timer !== null) d.clearTimer(timer);
+    timer = d.setTimer(() => {
+      timer = null;
+      flush();
+    }, backoffDelay(failures, d.random));
+  }
+
+  async function flushOnce() {
+    const summary = { status: "ok", sent: 0, rejected: 0, remaining: 0 };
+    if (!d.signedIn() || !d.online()) {
+      summary.status = d.signedIn() ? "offline" : "signed-out";
+      summary.remaining = read(d.pendingKey).length;
+      return summary;
+    }
+    for (const item of read(d.pendingKey)) {
+      const outcome = await send(item);
+      if (outcome === "sent") {
+        remove(item.id);
+        summary.sent += 1;
+      } else if (outcome === "rejected") {
+        summary.rejected += 1;
+      } else {
+        summary.status = outcome;
+        break;
+      }
+    }
+    summary.remaining = read(d.pendingKey).length;
+    if (summary.status === "retry") {
+      scheduleRetry();
+    } else if (summary.status === "ok") {
+      failures = 0;
+      if (timer !== null) {
+        d.clearTimer(timer);
+        timer = null;
+      }
+    }
+    return summary;
+  }
+
+  /** Send what is pending; concurrent calls share one run (which then goes round once more). */
+  function flush() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      await null; // so that `running` is set before anything below can run
+      let summary;
+      do {
+        again = false;
+        summary = await flushOnce();
+      } while (again && summary.status === "ok");
+      return summary;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return {
+    enqueue,
+    pending: () => read(d.pendingKey),
+    rejected: () => read(d.rejectedKey),
+    flush,
+    get failures() {
+      return failures;
+    },
+    get retryScheduled() {
+      return timer !== null;
+    },
+  };
+}
+
+// ---- the page's queue, over the browser's globals -------------------------------------------
+
+const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
+
+function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    const memory = new Map();
+    return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, String(v)) };
+  }
+}
+
+function csrfMeta() {
+  return document.querySelector('meta[name="csrf-token"]');
+}
+
+const pageQueue = inBrowser
+  ? createQueue({
+      storage: browserStorage(),
+      fetch: (...args) => window.fetch(...args),
+      signedIn: () => document.body?.dataset.signedIn === "true",
+      online: () => navigator.onLine !== false,
+      csrfToken: () => csrfMeta()?.content || "",
+      setCsrfToken: (token) => {
+        let meta = csrfMeta();
+        if (!meta) {
+          meta = document.createElement("meta");
+          meta.name = "csrf-token";
+          document.head.append(meta);
+        }
+        meta.content = token;
+      },
+    })
+  : null;
+
+/** Add a completion (the exact body of POST /api/completions) to the persisted queue. */
+export function enqueueCompletion(item) {
+  return pageQueue.enqueue(item);
+}
+
+/** The completions waiting to be sent. */
+export function pendingCompletions() {
+  return pageQueue.pending();
+}
+
+/** The completions the server refused for good (409/422/400), with status and error code. */
+export function rejectedCompletions() {
+  return pageQueue.rejected();
+}
+
+/** Send what is pending (when signed in and online); resolves with a summary when done. */
+export function flushQueue() {
+  if (!pageQueue) return Promise.resolve({ status: "unavailable", sent: 0, rejected: 0, remaining: 0 });
+  return pageQueue.flush();
+}
+
+if (inBrowser) {
+  window.addEventListener("online", () => flushQueue());
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => flushQueue(), { once: true });
+  } else {
+    flushQueue();
+  }
+}

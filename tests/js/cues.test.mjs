@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { describe as group, test } from "node:test";
+
+import { createCues, CUES_KEY, cueSupport, loadCueSettings } from "../../static/js/cues.js";
+import { createWakeLock } from "../../static/js/wakelock.js";
+
+function memoryStorage(initial = {}) {
+  const map = new Map(Object.entries(initial));
+  return { getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => map.set(k, String(v)) };
+}
+
+function fakeWindow() {
+  const log = [];
+  class Utterance {
+    constructor(text) {
+      this.text = text;
+    }
+    addEventListener() {}
+  }
+  class Ctx {
+    constructor() {
+      this.state = "running";
+      this.currentTime = 0;
+      this.destination = {};
+    }
+    createOscillator() {
+      return {
+        frequency: {},
+        connect: (g) => g,
+        start: () => log.push("beep"),
+        stop: () => {},
+      };
+    }
+    createGain() {
+      return {
+        gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} },
+        connect: (x) => x,
+      };
+    }
+  }
+  return {
+    log,
+    SpeechSynthesisUtterance: Utterance,
+    speechSynthesis: { speak: (u) => log.push(`say:${u.text}`), cancel: () => log.push("cancel") },
+    AudioContext: Ctx,
+    navigator: { vibrate: (p) => log.push(`vibrate:${p.join(",")}`), userActivation: { hasBeenActive: true } },
+  };
+}
+
+group("cues", () => {
+  test("settings default to on and are remembered", () => {
+    const storage = memoryStorage();
+    assert.deepEqual(loadCueSettings(storage), { speech: true, beeps: true, vibration: true });
+    const cues = createCues(fakeWindow(), storage);
+    cues.set("beeps", false);
+    assert.deepEqual(JSON.parse(storage.getItem(CUES_KEY)), { speech: true, beeps: false, vibration: true });
+    assert.equal(loadCueSettings(storage).beeps, false);
+    assert.deepEqual(loadCueSettings(memoryStorage({ [CUES_KEY]: "nonsense" })).speech, true);
+  });
+
+  test("speaks, beeps (after unlock) and vibrates when on", () => {
+    const win = fakeWindow();
+    const cues = createCues(win, memoryStorage());
+    cues.beep();
+    assert.deepEqual(win.log, []); // no audio before a user gesture unlocks it
+    cues.unlock();
+    cues.say("Halfway");
+    cues.beep("tick");
+    cues.vibrate("switch");
+    assert.deepEqual(win.log, ["say:Halfway", "beep", "vibrate:100,80,100"]);
+  });
+
+  test("silent when switched off", () => {
+    const win = fakeWindow();
+    const cues = createCues(win, memoryStorage({ [CUES_KEY]: '{"speech":false,"beeps":false,"vibration":false}' }));
+    cues.unlock();
+    cues.say("3");
+    cues.beep();
+    cues.vibrate();
+    assert.deepEqual(win.log, []);
+  });
+
+  test("no vibration before the user has interacted", () => {
+    const win = fakeWindow();
+    win.navigator.userActivation.hasBeenActive = false;
+    createCues(win, memoryStorage()).vibrate();
+    assert.deepEqual(win.log, []);
+  });
+
+  test("a browser with none of it works silently", () => {
+    const bare = { navigator: {} };
+    assert.deepEqual(cueSupport(bare), { speech: false, beeps: false, vibration: false });
+    const cues = createCues(bare, memoryStorage());
+    cues.unlock();
+    cues.say("hello");
+    cues.beep();
+    cues.vibrate();
+    cues.silence();
+  });
+});
+
+group("wake lock", () => {
+  function fakeNav(fail = false) {
+    const log = [];
+    const nav = {
+      log,
+      wakeLock: {
+        request: async (type) => {
+          log.push(`request:${type}`);
+          if (fail) throw new Error("NotAllowedError");
+          const listeners = [];
+          const sentinel = {
+            addEventListener: (_e, fn) => listeners.push(fn),
+            drop: () => listeners.forEach((fn) => fn()), // the browser lets go (page hidden)
+            release: async () => {
+              log.push("release");
+              sentinel.drop();
+            },
+          };
+          nav.current = sentinel;
+          return sentinel;
+        },
+      },
+    };
+    return nav;
+  }
+  function fakeDoc() {
+    const handlers = [];
+    return {
+      visibilityState: "visible",
+      addEventListener: (_e, fn) => handlers.push(fn),
+      fire() {
+        for (const fn of handlers) fn();
+      },
+    };
+  }
+
+  test("acquired, released, and re-acquired when visible again", async () => {
+    const nav = fakeNav();
+    const doc = fakeDoc();
+    const lock = createWakeLock(nav, doc);
+    await lock.acquire();
+    assert.equal(lock.active, true);
+    // the browser drops it when hidden
+    doc.visibilityState = "hidden";
+    nav.current.drop();
+    assert.equal(lock.active, false);
+    doc.fire();
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(nav.log, ["request:screen"]); // not while hidden
+    doc.visibilityState = "visible";
+    doc.fire();
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(lock.active, true);
+    await lock.release();
+    assert.equal(lock.active, false);
+    assert.deepEqual(nav.log, ["request:screen", "request:screen", "release"]);
+    doc.fire();
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(nav.log.length, 3); // released (paused, done): not asked for again
+  });
+
+  test("a refused or missing wake lock is no error", async () => {
+    const lock = createWakeLock(fakeNav(true), fakeDoc());
+    await lock.acquire();
+    assert.equal(lock.active, false);
+    const none = createWakeLock({}, fakeDoc());
+    assert.equal(none.supported, false);
+    await none.acquire();
+    await none.release();
+  });
+});
