@@ -6,7 +6,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -299,16 +299,20 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
     if not content_dir.is_dir():
         raise ContentError([f"{content_dir}: folder: not found"])
 
+    def parsed_files(folder: Path, model: type[BaseModel]) -> Iterator[tuple[str, str, Any]]:
+        """Yield (shown path, slug, parsed model) for each valid file, noting the problems."""
+        for path in sorted(folder.glob("*.toml")):
+            shown = display(path)
+            slug = _slug_of(path, shown, problems)
+            data = _read_toml(path, shown, problems)
+            if slug is None or data is None:
+                continue
+            parsed = _validate(model, data, shown, problems)
+            if parsed is not None:
+                yield shown, slug, parsed
+
     poses: dict[str, Pose] = {}
-    for path in sorted((content_dir / "poses").glob("*.toml")):
-        shown = display(path)
-        slug = _slug_of(path, shown, problems)
-        data = _read_toml(path, shown, problems)
-        if slug is None or data is None:
-            continue
-        parsed = _validate(PoseFile, data, shown, problems)
-        if parsed is None:
-            continue
+    for shown, slug, parsed in parsed_files(content_dir / "poses", PoseFile):
         image = static_dir / "poses" / f"{slug}.svg"
         if not image.is_file():
             problems.append(f"{shown}: image: {display(image)} not found")
@@ -332,15 +336,7 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
 
     routines: dict[str, Routine] = {}
     titles: dict[str, str] = {}
-    for path in sorted(content_dir.glob("*.toml")):
-        shown = display(path)
-        slug = _slug_of(path, shown, problems)
-        data = _read_toml(path, shown, problems)
-        if slug is None or data is None:
-            continue
-        parsed = _validate(RoutineFile, data, shown, problems)
-        if parsed is None:
-            continue
+    for shown, slug, parsed in parsed_files(content_dir, RoutineFile):
         ok = True
         for index, step in enumerate(parsed.steps):
             if step.pose not in poses:
