@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, request
 
 from . import config as cfg
 
@@ -39,7 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_templates(app)
     _register_blueprints(app)
     _register_errors(app)
-    _register_cli(app)
     return app
 
 
@@ -78,6 +77,12 @@ def _register_content(app: Flask) -> None:
 def _register_security(app: Flask) -> None:
     from .extensions import csrf
     from .security import apply_headers, security_headers
+
+    @app.before_request
+    def _body_limit() -> None:
+        # Registered before CSRF, which may read the body: the import takes whole histories.
+        if request.endpoint == "api.import_data":
+            request.max_content_length = app.config["MAX_IMPORT_LENGTH"]
 
     csrf.init_app(app)
     headers = security_headers(app.config["LIMBER_ENV"] == "production")
@@ -122,20 +127,19 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import accounts, api, pages
+    from .views import accounts, api, history, pages
+    from .views.diary import bp as diary_bp
+    from .views.guide import bp as guide_bp
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(history.bp)
+    app.register_blueprint(guide_bp)
+    app.register_blueprint(diary_bp)
 
 
 def _register_errors(app: Flask) -> None:
     from .errors import init_errors
 
     init_errors(app)
-
-
-def _register_cli(app: Flask) -> None:
-    from .cli import init_cli
-
-    init_cli(app)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 SAFETY_NOTE = (
     "Move slowly and stay within a gentle pull: a stretch should never hurt. Stop if you feel "
     "sharp pain, numbness or dizziness. This is general guidance, not medical advice."
 )
 
-# One tip per situation, most specific first; the first matching situation wins.
+# One tip per situation, most specific first; the first matching situation wins. Each tip
+# rests on the guide's facts: water, electrolytes (sodium, potassium, calcium, magnesium),
+# warming up, moving after long sitting or standing, and balancing activity with rest.
 TIPS: tuple[tuple[str, str], ...] = (
     (
         "after-exercise",
@@ -18,7 +22,8 @@ TIPS: tuple[tuple[str, str], ...] = (
     ),
     (
         "warm-up",
-        "Start your activity gently and build up. Sip water as you go, especially in the heat.",
+        "Doing too much without warming up is a common cause of cramps: start your activity "
+        "gently, build up, and sip water as you go, especially in the heat.",
     ),
     (
         "night-leg-cramps",
@@ -27,23 +32,23 @@ TIPS: tuple[tuple[str, str], ...] = (
     ),
     (
         "bedtime",
-        "A glass of water and foods rich in magnesium and calcium, such as yoghurt, nuts or "
-        "leafy greens, help muscles stay calm overnight.",
+        "A glass of water and foods with magnesium and calcium, such as yoghurt, nuts or "
+        "leafy greens, can help your muscles stay calm overnight.",
     ),
     (
         "menstrual",
-        "Warmth helps: a hot-water bottle on the belly or lower back, a warm drink, and rest "
-        "when you need it.",
+        "Gentle stretches like these, warmth on the belly or lower back, sips of water and "
+        "rest when you need it can all ease period cramps.",
     ),
     (
         "after-standing",
-        "Put your feet up for a few minutes and drink some water: long standing tires the "
-        "calves.",
+        "Put your feet up for a few minutes and drink some water: standing in one place for "
+        "a long time tires the calves.",
     ),
     (
         "desk",
-        "Set a reminder to stand up and move every 30 to 60 minutes, and keep water on your "
-        "desk.",
+        "Sit tall with your feet flat, keep water on your desk, and set a reminder to stand "
+        "up and move every 30 to 60 minutes.",
     ),
     (
         "after-sitting",
@@ -68,3 +73,35 @@ def tip_for(situations: Iterable[str]) -> str:
         if situation in wanted:
             return tip
     return DEFAULT_TIP
+
+
+@dataclass(frozen=True)
+class GuideLink:
+    """A link from a guide section to the routines of an area or a situation."""
+
+    label: str
+    area: str | None = None
+    situation: str | None = None
+
+
+# Which routines each section of /guide points to (the page shows only links with routines).
+GUIDE_LINKS: Mapping[str, tuple[GuideLink, ...]] = MappingProxyType({
+    "where": (
+        GuideLink("Leg routines", area="legs"),
+        GuideLink("Belly routines", area="abdomen"),
+        GuideLink("Back routines", area="back"),
+    ),
+    "why": (
+        GuideLink("After sitting", situation="after-sitting"),
+        GuideLink("After standing", situation="after-standing"),
+        GuideLink("Warm-ups", situation="warm-up"),
+        GuideLink("Cool-downs after exercise", situation="after-exercise"),
+    ),
+    "prevent": (
+        GuideLink("Warm-ups", situation="warm-up"),
+        GuideLink("Desk breaks", situation="desk"),
+        GuideLink("Gentle anytime stretches", situation="anytime"),
+        GuideLink("Bedtime leg stretches", situation="night-leg-cramps"),
+        GuideLink("Gentle routines for period cramps", situation="menstrual"),
+    ),
+})  # fmt: skip

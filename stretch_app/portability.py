@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import uuid
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from sqlalchemy import select
 
+from .diary import EntryError, parse_body, same_content, split_list
 from .extensions import db
-from .models import Completion, DayOff, User
+from .models import Completion, CrampEntry, DayOff, User
 from .timezones import is_valid_zone
 from .tracking import (
     CompletionIn,
@@ -24,13 +27,8 @@ from .tracking import (
 FORMAT = "limber-export"
 VERSION = 1
 MAX_ITEMS = 50_000
-# Sections other modules add (name → (export function, import function)); see register_section.
-_SECTIONS: dict[str, tuple[Any, Any]] = {}
-
-
-def register_section(name: str, exporter: Any, importer: Any) -> None:
-    """Add a section (e.g. the cramp diary) to export and import."""
-    _SECTIONS[name] = (exporter, importer)
+# Diary entries made before client ids were always set get a stable id derived from the row.
+LEGACY_CRAMP_IDS = uuid.UUID("6f1d7c2e-3b0a-4b8e-9a51-4c6d2f0e8b17")
 
 
 class SettingsDoc(BaseModel):
@@ -112,9 +110,57 @@ def export_user(user: User) -> dict[str, Any]:
         "days_off": [{"day": d.day.isoformat(), "kind": d.kind} for d in off],
         "cramps": [],
     }
-    for name, (exporter, _importer) in _SECTIONS.items():
-        doc[name] = exporter(user)
+    cramps = db.session.execute(
+        select(CrampEntry).where(CrampEntry.user_id == user.id)
+        .order_by(CrampEntry.occurred_at, CrampEntry.id)
+    ).scalars()
+    doc["cramps"] = [cramp_doc(c) for c in cramps]
     return doc
+
+
+def cramp_doc(row: CrampEntry) -> dict[str, Any]:
+    """Return a diary entry in the body shape of POST /api/cramps, with its client id."""
+    client_id = row.client_id or str(uuid.uuid5(LEGACY_CRAMP_IDS, f"{row.user_id}:{row.id}"))
+    return {
+        "id": client_id,
+        "occurred_at": row.occurred_at.replace(tzinfo=UTC).isoformat(),
+        "time_zone": row.time_zone,
+        "location": row.location,
+        "strength": row.strength,
+        "duration_minutes": row.duration_minutes,
+        "woke_me": row.woke_me,
+        "triggers": list(split_list(row.triggers)),
+        "red_flags": list(split_list(row.red_flags)),
+        "note": row.note,
+    }
+
+
+def _import_cramps(user: User, items: list[dict[str, Any]], now: datetime) -> dict[str, int]:
+    existing = {
+        cramp_doc(c)["id"]: c
+        for c in db.session.execute(
+            select(CrampEntry).where(CrampEntry.user_id == user.id)).scalars()
+    }
+    added = unchanged = conflicts = 0
+    for index, item in enumerate(items):
+        try:
+            client_id, data = parse_body(json.dumps(item), now, new=True)
+        except EntryError as exc:
+            raise ImportProblem(f"cramps[{index}].{exc.field}", exc.message) from None
+        if client_id is None:
+            raise ImportProblem(f"cramps[{index}].id", "every entry needs its id")
+        found = existing.get(client_id)
+        if found is None:
+            entry = CrampEntry(user_id=user.id, client_id=client_id, **data.columns())
+            db.session.add(entry)
+            existing[client_id] = entry
+            added += 1
+        elif same_content(found, data):
+            unchanged += 1
+        else:
+            conflicts += 1
+    return {"cramps_added": added, "cramps_unchanged": unchanged,
+            "cramps_conflicting": conflicts}
 
 
 class ImportProblem(ValueError):
@@ -126,7 +172,7 @@ class ImportProblem(ValueError):
         self.message = message
 
 
-def import_user(user: User, doc: ExportDoc) -> dict[str, int]:
+def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
     """Add the document's items that the user does not have yet; report what happened."""
     existing = {
         c.client_id: c
@@ -187,8 +233,7 @@ def import_user(user: User, doc: ExportDoc) -> dict[str, int]:
     refresh_streaks(user)
     result = {"completions_added": len(rows), "completions_unchanged": unchanged,
               "completions_conflicting": conflicts, "days_off_added": off_added}
-    for name, (_exporter, importer) in _SECTIONS.items():
-        result.update(importer(user, getattr(doc, name, None) or []))
+    result.update(_import_cramps(user, doc.cramps, now))
     return result
 
 

@@ -23,6 +23,13 @@ def filled(client: FlaskClient) -> dict:
         assert client.post("/api/completions", json=body(finished=i != 1, steps_done=1)
                            ).status_code == 201
     client.post("/history/days-off", data={"day": "2026-01-05", "kind": "rest"})
+    assert client.post("/api/cramps", json={
+        "occurred_at": "2026-01-04T23:30:00+01:00", "time_zone": "Europe/Paris",
+        "location": "calf", "strength": 6, "duration_minutes": 3, "woke_me": True,
+        "triggers": ["night", "dehydration"], "red_flags": [], "note": "left calf, ouch",
+    }).status_code == 201
+    client.post("/diary/new", data={"occurred_at": "2026-01-06T08:00", "location": "back",
+                                    "strength": "3"})
     client.post("/settings", data={"time_zone": "Asia/Tokyo", "weekly_goal": "4",
                                    "cue_speech": "y"})
     return client.get("/api/export").get_json()
@@ -37,6 +44,8 @@ def test_round_trip_into_a_fresh_instance(user_client: FlaskClient, tmp_path: Pa
                                           monkeypatch) -> None:
     doc = filled(user_client)
     assert doc["format"] == "limber-export" and len(doc["completions"]) == 3
+    assert [c["location"] for c in doc["cramps"]] == ["calf", "back"]
+    assert all(len(c["id"]) == 36 for c in doc["cramps"])
     fresh_dir = tmp_path / "fresh"
     fresh_dir.mkdir()
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(fresh_dir / "instance"))
@@ -52,6 +61,7 @@ def test_round_trip_into_a_fresh_instance(user_client: FlaskClient, tmp_path: Pa
     again = other.post("/api/import", json=doc)
     assert again.get_json()["imported"]["completions_added"] == 0
     assert again.get_json()["imported"]["completions_unchanged"] == 3
+    assert again.get_json()["imported"]["cramps_added"] == 0
     assert rows(fresh) == 3
     with fresh.app_context():
         db.engine.dispose()
@@ -77,12 +87,14 @@ def test_import_twice_into_the_same_account_adds_nothing(app: Flask,
         lambda d: d["days_off"].append({"day": "2026-02-30", "kind": "rest"}),
         lambda d: d["settings"].update(weekly_goal=9),
         lambda d: d.update(user_id=5),
+        lambda d: d["cramps"][0].update(strength=11),
+        lambda d: d["cramps"][1].pop("id"),
     ],
 )
 def test_malformed_document_writes_nothing(app: Flask, user_client: FlaskClient,
                                            breakage) -> None:
     doc = filled(user_client)
-    for item in doc["completions"]:
+    for item in doc["completions"] + doc["cramps"]:
         item["id"] = item["id"][:-4] + "abcd"  # new ids: a good import would add them
     breakage(doc)
     response = user_client.post("/api/import", json=doc)

@@ -272,24 +272,36 @@ function csrfMeta() {
   return document.querySelector('meta[name="csrf-token"]');
 }
 
-const pageQueue = inBrowser
-  ? createQueue({
-      storage: browserStorage(),
-      fetch: (...args) => window.fetch(...args),
-      signedIn: () => document.body?.dataset.signedIn === "true",
-      online: () => navigator.onLine !== false,
-      csrfToken: () => csrfMeta()?.content || "",
-      setCsrfToken: (token) => {
-        let meta = csrfMeta();
-        if (!meta) {
-          meta = document.createElement("meta");
-          meta.name = "csrf-token";
-          document.head.append(meta);
-        }
-        meta.content = token;
-      },
-    })
-  : null;
+/** A queue over this page's storage, fetch, sign-in state and CSRF meta tag. */
+function pageQueueFor(options) {
+  if (!inBrowser) return null;
+  return createQueue({
+    ...options,
+    storage: browserStorage(),
+    fetch: (...args) => window.fetch(...args),
+    signedIn: () => document.body?.dataset.signedIn === "true",
+    online: () => navigator.onLine !== false,
+    csrfToken: () => csrfMeta()?.content || "",
+    setCsrfToken: (token) => {
+      let meta = csrfMeta();
+      if (!meta) {
+        meta = document.createElement("meta");
+        meta.name = "csrf-token";
+        document.head.append(meta);
+      }
+      meta.content = token;
+    },
+  });
+}
+
+const pageQueue = pageQueueFor({});
+export const CRAMP_PENDING_KEY = "limber.cramps.pending";
+export const CRAMP_REJECTED_KEY = "limber.cramps.rejected";
+const crampQueue = pageQueueFor({
+  endpoint: "/api/cramps",
+  pendingKey: CRAMP_PENDING_KEY,
+  rejectedKey: CRAMP_REJECTED_KEY,
+});
 
 /** Add a completion (the exact body of POST /api/completions) to the persisted queue. */
 export function enqueueCompletion(item) {
@@ -306,17 +318,35 @@ export function rejectedCompletions() {
   return pageQueue.rejected();
 }
 
+const UNAVAILABLE = { status: "unavailable", sent: 0, rejected: 0, remaining: 0 };
+
 /** Send what is pending (when signed in and online); resolves with a summary when done. */
 export function flushQueue() {
-  if (!pageQueue) return Promise.resolve({ status: "unavailable", sent: 0, rejected: 0, remaining: 0 });
-  return pageQueue.flush();
+  return pageQueue ? pageQueue.flush() : Promise.resolve(UNAVAILABLE);
+}
+
+/** Add a diary line (the body of POST /api/cramps, with its client `id`) to its queue. */
+export function enqueueCramp(item) {
+  return crampQueue.enqueue(item);
+}
+
+/** The diary lines waiting to be sent. */
+export function pendingCramps() {
+  return crampQueue.pending();
+}
+
+/** Send the waiting diary lines (when signed in and online). */
+export function flushCramps() {
+  return crampQueue ? crampQueue.flush() : Promise.resolve(UNAVAILABLE);
 }
 
 if (inBrowser) {
-  window.addEventListener("online", () => flushQueue());
+  // Everything queued in this browser goes out as soon as it can, from any page.
+  const flushAll = () => Promise.all([flushQueue(), flushCramps()]);
+  window.addEventListener("online", flushAll);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => flushQueue(), { once: true });
+    document.addEventListener("DOMContentLoaded", flushAll, { once: true });
   } else {
-    flushQueue();
+    flushAll();
   }
 }

@@ -128,7 +128,7 @@ def export() -> Any:
 def import_data() -> Any:
     try:
         doc = ExportDoc.model_validate(json_body())
-        result = import_user(current_user, doc)
+        result = import_user(current_user, doc, datetime.now(UTC))
     except ValidationError as exc:
         db.session.rollback()
         return validation_error(exc)

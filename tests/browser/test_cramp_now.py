@@ -1,0 +1,212 @@
+""""Cramp now" end to end on a phone: offline relief stretch, queued diary line, sent later."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
+
+from stretch_app import diary as d
+from stretch_app.extensions import db
+from stretch_app.models import Completion, CrampEntry, User
+
+from .conftest import PASSWORD, LiveServer, sign_up
+
+pytestmark = pytest.mark.browser
+
+PENDING = "limber.cramps.pending"
+SHOTS = Path("/tmp/shots-diary")
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def stored_item(page: Page, key: str) -> str | None:
+    """Read a localStorage key, looking again if the page reloads itself meanwhile."""
+    for _ in range(50):
+        try:
+            return page.evaluate(f"localStorage.getItem('{key}')")
+        except PlaywrightError:
+            page.wait_for_load_state()
+    raise AssertionError("the page kept reloading")
+
+
+def pending(page: Page) -> list[dict[str, Any]]:
+    return json.loads(stored_item(page, PENDING) or "[]")
+
+
+def wait_for_empty_queue(page: Page, timeout: float = 10.0) -> None:
+    """Wait until the queue is empty (the diary page reloads itself after sending)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not pending(page):
+            page.wait_for_load_state()
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the cramp queue did not empty: {pending(page)}")
+
+
+def entries_of(live_server: LiveServer, login: str) -> list[CrampEntry]:
+    with live_server.app.app_context():
+        found = db.session.execute(
+            db.select(CrampEntry).join(User).where(User.login == login)
+        ).scalars().all()
+        db.session.expunge_all()
+        return list(found)
+
+
+def test_cramp_now_offline_then_sent_after_signing_in(
+    new_page: Any, live_server: LiveServer
+) -> None:
+    login = f"cramp-{uuid.uuid4().hex[:10]}"
+    setup = new_page("laptop")
+    sign_up(setup, login)  # the account exists; this phone is not signed in
+    setup.context.close()
+
+    page = new_page("phone")
+    assert page.viewport_size == {"width": 390, "height": 844}
+    begin = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    page.clock.install(time=begin)
+    page.goto("/")
+    # One tap from any page.
+    page.locator("header.site-header a.nav-cramp").click()
+    expect(page).to_have_url(re.compile(r"/cramp-now$"))
+    expect(page.get_by_role("heading", name="Where does it hurt?")).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the relief pictures are fetched while online
+
+    page.context.set_offline(True)
+    page.clock.pause_at(begin + timedelta(seconds=20))
+    page.get_by_role("link", name="Calf").click()
+
+    stretch = page.locator("#cn-stretch")
+    expect(stretch).to_be_visible()
+    expect(page.locator("#cn-stretch-title")).to_have_text("Calf stretch")
+    expect(page.locator("#cn-image")).to_have_attribute(
+        "src", re.compile(r"/poses/standing-calf-stretch\.svg$"))
+    page.wait_for_function("document.getElementById('cn-image').naturalWidth > 0")
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text("0:30")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "cramp-now-stretch-phone.png"), full_page=True)
+    assert page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    page.clock.run_for(10_000)
+    expect(timer).to_have_text("0:20")
+    # A jump (a locked phone) fires each due timer once: the time left comes from the deadline.
+    page.clock.fast_forward("00:07")
+    expect(timer).to_have_text("0:13")
+    page.get_by_role("button", name="Pause").click()
+    page.clock.run_for(5_000)
+    expect(timer).to_have_text("0:13")
+    page.get_by_role("button", name="Resume").click()
+    page.clock.run_for(13_000)
+
+    after = page.locator("#cn-after")
+    expect(after).to_be_visible()
+    expect(stretch).to_be_hidden()
+    page.get_by_label("How strong was it?").select_option("7")
+    page.get_by_label("A few words").fill("calf at night, eased with the wall stretch")
+    page.get_by_role("button", name="Save to my diary").click()
+
+    expect(page.locator("#cn-saved")).to_contain_text("Kept on this device")
+    expect(page.get_by_role("link", name="Sign in to add it to your diary")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "cramp-now-queued-phone.png"), full_page=True)
+    [item] = pending(page)
+    assert UUID4.match(item["id"])
+    assert item["location"] == "calf" and item["strength"] == 7
+    assert item["time_zone"] == "Europe/Paris"
+    assert item["note"] == "calf at night, eased with the wall stretch"
+    assert datetime.fromisoformat(item["occurred_at"]) == begin + timedelta(seconds=20)
+    assert entries_of(live_server, login) == []
+
+    # Back online and signed in: the next page sends the queued line, once.
+    page.clock.resume()
+    page.context.set_offline(False)
+    page.get_by_role("link", name="Sign in to add it to your diary").click()
+    page.get_by_label(re.compile(r"^(Username|Login|Name)", re.I)).first.fill(login)
+    page.get_by_label(re.compile("^Password", re.I)).first.fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/diary$"))
+    wait_for_empty_queue(page)
+    expect(page.locator(".entry-card").first).to_contain_text("calf at night")
+
+    [row] = entries_of(live_server, login)
+    assert row.client_id == item["id"]
+    assert (row.location, row.strength, row.time_zone) == ("calf", 7, "Europe/Paris")
+
+    # A resend of the same line (say its answer was lost) never makes a second row.
+    page.evaluate(f"localStorage.setItem('{PENDING}', JSON.stringify([{json.dumps(item)}]))")
+    page.reload()
+    wait_for_empty_queue(page)
+    assert len(entries_of(live_server, login)) == 1
+    assert stored_item(page, "limber.cramps.rejected") is None
+
+
+OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def seed_diary(live_server: LiveServer, login: str) -> None:
+    """Give a user 12 weeks of cramps (two with a warning sign) and stretching sessions."""
+    now = datetime.now(UTC)
+    with live_server.app.app_context():
+        uid = db.session.execute(db.select(User.id).where(User.login == login)).scalar_one()
+        for i in range(24):
+            when = now - timedelta(days=(i * 37) % 80, hours=i % 9)
+            data = d.build_entry(
+                occurred_at=when, time_zone="Europe/Paris",
+                location=("calf", "calf", "foot", "thigh", "back", "abdomen")[i % 6],
+                strength=2 + i % 8, duration_minutes=(None, 0, 2, 5)[i % 4], woke_me=i % 3 == 0,
+                triggers=(("night",), ("sitting", "night"), ("dehydration",), ())[i % 4],
+                red_flags=("no-relief",) if i in (4, 11) else (),
+                note="woke at 3am, eased with the wall stretch" if i % 5 == 0 else "", now=now)
+            db.session.add(CrampEntry(user_id=uid, **data.columns()))
+        for i in range(30):
+            start = (now - timedelta(days=(i * 13) % 83)).replace(tzinfo=None)
+            db.session.add(Completion(
+                user_id=uid, client_id=str(uuid.uuid4()), routine_slug="quick-calf-reset",
+                routine_title="Quick calf reset", areas="legs", started_at=start,
+                ended_at=start + timedelta(minutes=4), time_zone="Europe/Paris",
+                local_date=start.date(), steps_done=5, steps_total=5, seconds_done=240,
+                finished=i % 6 != 0))
+        db.session.commit()
+
+
+def test_diary_pages_fit_and_print(new_page: Any, live_server: LiveServer, device: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = new_page(device)
+    for path, name in (("/guide", "guide"), ("/cramp-now", "cramp-now")):
+        page.goto(path)
+        assert page.evaluate(OVERFLOW_JS) <= 0, path
+        page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
+    login = f"diary-{uuid.uuid4().hex[:10]}"
+    sign_up(page, login)
+    seed_diary(live_server, login)
+    for path, name in (("/diary", "diary"), ("/diary/patterns", "patterns"),
+                       ("/diary/new", "new"), ("/diary/summary", "summary")):
+        page.goto(path)
+        assert page.evaluate(OVERFLOW_JS) <= 0, path
+        page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
+    page.goto("/diary/patterns")
+    expect(page.get_by_role("img", name=re.compile("Cramps per week"))).to_be_visible()
+    expect(page.get_by_text("Time to see a doctor")).to_be_visible()
+
+    page.goto("/diary/summary")
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".period-form")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / f"summary-print-{device}.png"), full_page=True)
+    # The printable width of A4 and Letter with the sheet's 12 mm side margins, in CSS px.
+    for paper, width in (("a4", 703), ("letter", 725)):
+        page.set_viewport_size({"width": width, "height": 1000})
+        assert page.evaluate(OVERFLOW_JS) <= 0, paper
+    if device == "laptop":
+        for paper in ("A4", "Letter"):
+            page.pdf(path=str(SHOTS / f"summary-{paper.lower()}.pdf"), format=paper)

@@ -1,0 +1,141 @@
+"""The cramp guide, the safety page, "Cramp now" and the prevention tips."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from stretch_app import diary as d
+from stretch_app.guidance import DEFAULT_TIP, TIPS, tip_for
+
+
+def text_of(html: str) -> str:
+    """Return the visible words of a page, tags removed and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_guide_covers_every_seed_fact(client: FlaskClient) -> None:
+    response = client.get("/guide")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for anchor in ("where", "why", "prevent", "doctor"):
+        assert f'id="{anchor}"' in page
+    words = text_of(page)
+    for fact in [
+        # What they are and where.
+        "on its own", "every age", "rarely point to anything serious", "Legs", "Abdomen",
+        "Back", "during exercise", "sitting for a long time", "digestion", "menstrual cycle",
+        "poor posture", "doing too much", "not drinking enough", "pushing a stretch",
+        "tight", "sore",
+        # Why.
+        "stimulated too much", "blood, oxygen and salts", "nervous system", "dehydrated",
+        "sodium, potassium, calcium or magnesium", "Sitting or standing for a long time",
+        "without warming up",
+        # Prevention.
+        "Drink enough water", "bananas", "yoghurt", "nuts", "Warm up", "stretch",
+        "Regular activity", "rest days", "posture", "gentle yoga", "handled at home",
+        # The doctor.
+        "do not get better when you rest", "Swelling or redness where the cramp is",
+        "Fever, chills or unusual tiredness", "really hurt and make everyday things hard",
+        # Not advice.
+        "General information, not medical advice",
+    ]:
+        assert fact in words, fact
+
+
+def test_guide_sections_link_to_fitting_routines(client: FlaskClient) -> None:
+    page = client.get("/guide").get_data(as_text=True)
+    # The fixture catalog has a legs routine (after sitting/standing) and a back/belly one.
+    assert 'href="/routines?area=legs"' in page
+    assert 'href="/routines?area=back"' in page
+    assert 'href="/routines?situation=after-sitting"' in page
+    assert 'href="/routines?situation=menstrual"' in page
+    # Links to situations without any routine are left out.
+    assert 'href="/routines?situation=warm-up"' not in page
+    doctor = page.split('id="doctor"')[1]
+    assert 'href="/safety"' in doctor
+
+
+def test_safety_page(client: FlaskClient) -> None:
+    response = client.get("/safety")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    words = text_of(page)
+    assert "Before you start" in words
+    assert "Stop if it hurts" in words
+    for sign in d.DOCTOR_SIGNS:
+        assert sign in words
+    assert 'href="/guide#doctor"' in page
+
+
+def test_cramp_now_needs_no_sign_in_and_embeds_its_data(client: FlaskClient) -> None:
+    response = client.get("/cramp-now")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    raw = re.search(r'<script type="application/json" id="cramp-now-data">(.*?)</script>', page,
+                    re.S)
+    assert raw is not None
+    data = json.loads(raw.group(1))
+    assert [loc["id"] for loc in data["locations"]] == list(d.CRAMP_NOW_LOCATIONS)
+    calf = data["locations"][0]
+    assert calf["pose"] == "standing-calf-stretch"
+    assert re.fullmatch(r"/static/[0-9a-f]+/poses/standing-calf-stretch\.svg", calf["image"])
+    assert calf["seconds"] == 30 and calf["steps"]
+    assert data["signed_in"] is False
+    for place in d.CRAMP_NOW_LOCATIONS:
+        assert f'data-where="{place}"' in page
+    assert re.search(r'<script type="module" src="/static/[0-9a-f]+/js/cramp-now\.js">', page)
+
+
+def test_cramp_now_without_javascript_shows_the_stretch(client: FlaskClient) -> None:
+    page = client.get("/cramp-now?where=calf").get_data(as_text=True)
+    assert "Calf stretch" in page and "Straighten the cramping leg." in page
+    assert 'role="timer"' in page and "0:30" in page
+    chooser = client.get("/cramp-now?where=elbow").get_data(as_text=True)
+    assert 'id="cn-choose" aria-labelledby="cn-choose-title" >' in chooser
+
+
+@pytest.mark.parametrize("path", ["/", "/routines", "/guide", "/safety", "/cramp-now", "/login",
+                                  "/no-such-page"])
+def test_every_page_has_one_cramp_now_link_and_the_guide(client: FlaskClient, path: str) -> None:
+    page = client.get(path).get_data(as_text=True)
+    header = page.split('<header class="site-header">')[1].split("</header>")[0]
+    assert page.count('class="nav-cramp"') == 1
+    assert 'class="nav-cramp" href="/cramp-now"' in header
+    nav = header.split('<nav class="main-nav"')[1].split("</nav>")[0]
+    assert 'href="/guide"' in nav
+    assert 'href="/diary"' not in nav
+
+
+def test_signed_in_nav_has_the_diary(user_client: FlaskClient) -> None:
+    for path in ("/", "/diary", "/diary/patterns", "/cramp-now"):
+        page = user_client.get(path).get_data(as_text=True)
+        nav = page.split('<nav class="main-nav"')[1].split("</nav>")[0]
+        assert 'href="/diary"' in nav
+        assert page.count('class="nav-cramp"') == 1
+
+
+@pytest.mark.parametrize("path", ["/guide", "/safety", "/cramp-now"])
+def test_no_inline_scripts_or_styles(client: FlaskClient, path: str) -> None:
+    page = client.get(path).get_data(as_text=True)
+    for tag in re.findall(r"<script\b[^>]*>", page):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "style=" not in page
+    assert "<style" not in page
+
+
+def test_tips_follow_the_guide() -> None:
+    assert "warm" in tip_for(["warm-up"]).lower()
+    assert "water" in tip_for(["after-exercise"]).lower()
+    assert "potassium" in tip_for(["after-exercise"])
+    assert "magnesium" in tip_for(["bedtime"])
+    assert "period" in tip_for(["menstrual"])
+    assert "move every" in tip_for(["desk"])
+    assert tip_for(["anytime"]) == DEFAULT_TIP
+    # The most specific situation wins.
+    assert tip_for(["bedtime", "night-leg-cramps"]) == tip_for(["night-leg-cramps"])
+    for _situation, tip in TIPS:
+        assert 40 < len(tip) < 200
