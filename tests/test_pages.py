@@ -95,3 +95,12 @@ def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
+
+
+def test_player_uses_the_accounts_cue_defaults(user_client: FlaskClient) -> None:
+    import json
+
+    user_client.post("/settings", data={"time_zone": "UTC", "weekly_goal": "3", "cue_beep": "y"})
+    html = user_client.get("/routines/calf-reset/play").get_data(as_text=True)
+    raw = html.split('<script type="application/json" id="routine-data">')[1].split("</script>")[0]
+    assert json.loads(raw)["cue_defaults"] == {"speech": False, "beeps": True, "vibration": False}

@@ -14,9 +14,10 @@ export function cueSupport(win = globalThis) {
   };
 }
 
-/** Remembered settings, with defaults for anything missing or unreadable. */
-export function loadCueSettings(storage) {
+/** Remembered settings, with defaults (the account's, if given) for anything not chosen here. */
+export function loadCueSettings(storage, defaults = DEFAULTS) {
   const out = { ...DEFAULTS };
+  for (const kind of CUE_KINDS) if (typeof defaults?.[kind] === "boolean") out[kind] = defaults[kind];
   try {
     const saved = JSON.parse(storage.getItem(CUES_KEY) || "{}");
     for (const kind of CUE_KINDS) if (typeof saved[kind] === "boolean") out[kind] = saved[kind];
@@ -47,9 +48,9 @@ const PATTERNS = {
   end: [300, 120, 300],
 };
 
-export function createCues(win = globalThis, storage = null) {
+export function createCues(win = globalThis, storage = null, defaults = DEFAULTS) {
   const support = cueSupport(win);
-  const settings = storage ? loadCueSettings(storage) : { ...DEFAULTS };
+  const settings = storage ? loadCueSettings(storage, defaults) : { ...DEFAULTS, ...defaults };
   let audio = null;
 
   function enabled(kind) {

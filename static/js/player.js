@@ -56,7 +56,8 @@ function start() {
   const routine = JSON.parse(dataEl.textContent);
   const tl = buildTimeline(routine);
   const storage = safeStorage();
-  const cues = createCues(window, storage);
+  // A signed-in person's account settings are the defaults until they choose on this device.
+  const cues = createCues(window, storage, routine.cue_defaults || undefined);
   const wakeLock = createWakeLock();
   const stateKey = STATE_PREFIX + routine.slug;
 

@@ -90,6 +90,10 @@ def routine(slug: str) -> Any:
 def play(slug: str) -> Any:
     found = _routine_or_404(slug)
     data = build_detail(found, catalog().poses, asset_url, tip_for(found.situations))
+    if current_user.is_authenticated:
+        data["cue_defaults"] = {"speech": current_user.cue_speech,
+                                "beeps": current_user.cue_beep,
+                                "vibration": current_user.cue_vibrate}
     return render_template("play.html", routine=found, routine_data=data)
 
 

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe as group, test } from "node:test";
 
-import { createCues, CUES_KEY, cueSupport, loadCueSettings } from "../../static/js/cues.js";
+import {
+  createCues,
+  CUES_KEY,
+  cueSupport,
+  loadCueSettings,
+  saveCueSettings,
+} from "../../static/js/cues.js";
 import { createWakeLock } from "../../static/js/wakelock.js";
 
 function memoryStorage(initial = {}) {
@@ -168,5 +174,21 @@ group("wake lock", () => {
     assert.equal(none.supported, false);
     await none.acquire();
     await none.release();
+  });
+});
+
+test("account defaults apply until this device chooses", () => {
+  const storage = new Map();
+  const store = { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v) };
+  assert.deepEqual(loadCueSettings(store, { speech: false, beeps: true, vibration: false }), {
+    speech: false,
+    beeps: true,
+    vibration: false,
+  });
+  saveCueSettings(store, { speech: true, beeps: false, vibration: true });
+  assert.deepEqual(loadCueSettings(store, { speech: false, beeps: true, vibration: false }), {
+    speech: true,
+    beeps: false,
+    vibration: true,
   });
 });
