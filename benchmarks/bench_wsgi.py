@@ -1,0 +1,42 @@
+"""WSGI entry for benchmarks: the real app plus a bare Flask route, the ceiling.
+
+`gunicorn benchmarks.bench_wsgi:app` is started exactly as `make serve` starts
+`stretch_app.wsgi:app`. Requests under /__bench/ go to a bare Flask app with one route;
+everything else goes to the unchanged `create_app()`. Both run in the same worker
+processes, so the ceiling is the fastest this stack (gunicorn, sync workers, Werkzeug,
+Flask) can answer on this machine at the same moment. The production app never sees this.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+
+from stretch_app import create_app
+from stretch_app.config import StartupError
+
+from .server import CEILING_PATH, CEILING_PREFIX
+
+ceiling = Flask("limber_bench_ceiling")
+
+
+@ceiling.get(CEILING_PATH)
+def hello() -> tuple[str, int, dict[str, str]]:
+    return "Hello", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+try:
+    limber = create_app()
+except StartupError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(1)
+
+
+def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Send /__bench/* to the bare app and everything else to Limber."""
+    if environ.get("PATH_INFO", "").startswith(CEILING_PREFIX):
+        return ceiling(environ, start_response)
+    return limber(environ, start_response)
