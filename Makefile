@@ -41,7 +41,41 @@ test-js:
 test-py: $(VENV)/.installed-dev
 	$(BIN)/pytest -q
 
-test: lint test-js test-py
+test: lint bandit test-js test-py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks (benchmarks/README.md): gunicorn + wrk on loopback, results table regenerated.
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 3 --no-readme".
+.PHONY: bench
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# Reliability under real load (docs: benchmarks/reliability/__init__.py): gunicorn -w 4 on
+# loopback, 8 client processes, killed workers, a held lock, an online backup. One scenario:
+# make test-load LOAD_ARGS=kill_workers
+.PHONY: test-load test-postgres
+test-load: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)
+
+# The test suite (browser tests aside: they bring their own SQLite server) and the load
+# scenarios against a throwaway PostgreSQL cluster on loopback, deleted afterwards.
+test-postgres: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.reliability.pg_cluster \
+		"$(BIN)/pytest -q -m 'not browser'" "$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)"
+
+# Security lint: bandit over the package; a justified finding carries "# nosec BXXX # reason"
+# on its line. Quiet when clean; the full report (warnings included) when it is not.
+.PHONY: bandit test-fuzz
+bandit: $(VENV)/.installed-dev
+	@$(BIN)/bandit -q -r stretch_app -f txt -o /dev/null 2>/dev/null || $(BIN)/bandit -r stretch_app
+
+# The deep fuzzing runs (RELIABILITY 12 and 13): at least 10,000 content files and 10,000
+# import documents through hypothesis, and schemathesis with many more examples per
+# operation. The everyday `make test` runs the same tests with a few hundred cases.
+FUZZ_EXAMPLES ?= 10000
+API_FUZZ_EXAMPLES ?= 100
+test-fuzz: $(VENV)/.installed-dev
+	LIMBER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LIMBER_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) \
+		$(BIN)/pytest -q -m fuzz -p no:cacheprovider tests/test_security_input.py tests/test_openapi.py

@@ -2,9 +2,10 @@
 
 `gunicorn benchmarks.bench_wsgi:app` is started exactly as `make serve` starts
 `stretch_app.wsgi:app`. Requests under /__bench/ go to a bare Flask app with one route;
-everything else goes to the unchanged `create_app()`. Both run in the same worker
-processes, so the ceiling is the fastest this stack (gunicorn, sync workers, Werkzeug,
-Flask) can answer on this machine at the same moment. The production app never sees this.
+everything else goes to Limber, created exactly as `stretch_app/wsgi.py` creates it
+(without Flask-Migrate). Both run in the same worker processes, so the ceiling is the
+fastest this stack (gunicorn, sync workers, Werkzeug, Flask) can answer on this machine at
+the same moment. The production app never sees this.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def hello() -> tuple[str, int, dict[str, str]]:
 
 
 try:
-    limber = create_app()
+    limber = create_app({"LIMBER_MIGRATIONS": False})  # as stretch_app/wsgi.py
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)

@@ -38,10 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="limber-profile-"))
     try:
         apply_env(instance_env(scratch))
+        from stretch_app import create_app
+
         from . import bench_wsgi
 
+        build_database(create_app())  # with Flask-Migrate, as `flask db upgrade` runs it
         app = bench_wsgi.limber
-        build_database(app)
         today = datetime.now(ZoneInfo(TIME_ZONE)).date()
         seed_users(app, {"profiled": args.days}, today)
         catalog = app.extensions["limber_catalog"]

@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_templates(app)
     _register_blueprints(app)
     _register_errors(app)
+    _register_page_cache(app)
     return app
 
 
@@ -56,13 +57,13 @@ def _register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def _register_database(app: Flask) -> None:
     from .database import init_database
-    from .extensions import migrate
+    from .extensions import db, migrate
 
     init_database(app)
-    migrations = cfg.PROJECT_ROOT / "migrations"
-    from .extensions import db
-
-    migrate.init_app(app, db, directory=str(migrations))
+    # Off in the web workers (wsgi.py): migrations run from the command line before a server
+    # starts, and Flask-Migrate would load Alembic into every worker for nothing.
+    if app.config["LIMBER_MIGRATIONS"]:
+        migrate().init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"))
 
 
 def _register_content(app: Flask) -> None:
@@ -83,6 +84,23 @@ def _register_security(app: Flask) -> None:
         # Registered before CSRF, which may read the body: the import takes whole histories.
         if request.endpoint == "api.import_data":
             request.max_content_length = app.config["MAX_IMPORT_LENGTH"]
+
+    @app.before_request
+    def _api_sign_in_first() -> Any:
+        # Also before CSRF: every state-changing API call needs an account, and a signed-out
+        # caller has no session a token could belong to, so it gets the contract's 401.
+        if (
+            request.endpoint is not None
+            and request.path.startswith("/api/")
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+        ):
+            from flask_login import current_user
+
+            from .extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+        return None
 
     csrf.init_app(app)
     headers = security_headers(app.config["LIMBER_ENV"] == "production")
@@ -130,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from .views import accounts, api, history, pages
     from .views.diary import bp as diary_bp
     from .views.guide import bp as guide_bp
+    from .views.offline import bp as offline_bp
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -137,9 +156,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(guide_bp)
     app.register_blueprint(diary_bp)
+    app.register_blueprint(offline_bp)
 
 
 def _register_errors(app: Flask) -> None:
     from .errors import init_errors
 
     init_errors(app)
+
+
+def _register_page_cache(app: Flask) -> None:
+    from .page_cache import init_page_cache
+
+    # Last: its before_request step must run after the session and sign-in checks.
+    init_page_cache(app)

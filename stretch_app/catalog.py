@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -180,12 +182,14 @@ class Routine:
     steps: tuple[Step, ...]
     expanded_steps: tuple[ExpandedStep, ...] = field(default=())
 
-    @property
+    # Cached: a routine never changes, and pages and filters read these for every routine
+    # on every request. (cached_property stores in __dict__, which frozen allows.)
+    @cached_property
     def total_seconds(self) -> int:
         """Return prep + every hold + one transition between consecutive holds."""
         return total_seconds(self.prep_seconds, self.transition_seconds, self.expanded_steps)
 
-    @property
+    @cached_property
     def minutes(self) -> int:
         """Return the length rounded up to whole minutes, for display."""
         return max(1, math.ceil(self.total_seconds / 60))
@@ -230,13 +234,21 @@ class ContentError(StartupError):
         self.problems = problems
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
 def _loc(parts: Iterable[Any]) -> str:
     text = ""
     for part in parts:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            key = str(part)
+            if not _PLAIN_KEY.fullmatch(key):
+                # An odd key (empty, long, with ":", a newline or invisible characters) is
+                # quoted and escaped, so each problem stays one readable `path: field:` line.
+                key = json.dumps(key[:60] + ("…" if len(key) > 60 else "")).replace(":", "\\u003a")
+            text += ("." if text else "") + key
     return text or "(file)"
 
 

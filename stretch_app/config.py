@@ -24,7 +24,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
     """Return the built-in defaults (development, SQLite in the instance folder)."""
     return {
         "LIMBER_ENV": "development",
-        "SECRET_KEY": None,
+        "SECRET_KEY": None,  # nosec B105 # no secret here: it comes from the environment
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'limber.db'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "CONTENT_DIR": str(PROJECT_ROOT / "routines"),
@@ -45,10 +45,19 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_SSL_STRICT": True,
         "LOGIN_MAX_FAILURES": 10,
         "LOGIN_LOCK_SECONDS": 15 * 60,
-        "PASSWORD_METHOD": "pbkdf2:sha256:1000000",
+        "PASSWORD_METHOD": "pbkdf2:sha256:1000000",  # nosec B105 # a hash method name, not a password
         "DB_BUSY_TIMEOUT_MS": 5000,
         "SQLITE_SYNCHRONOUS": "NORMAL",
         "JSON_SORT_KEYS": False,
+        # Sessions are permanent with an absolute lifetime (auth.py): re-signing and re-sending
+        # the cookie on every request would not extend it, only cost time.
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Flask-Migrate and the `flask db` commands; the WSGI entry point turns this off.
+        "LIMBER_MIGRATIONS": True,
+        # Rendered public pages kept in memory for signed-out visitors (page_cache.py), per
+        # worker: every routine, player and pose page takes about 0.9 MB. 0 turns it off.
+        "PAGE_CACHE_ENTRIES": 256,
+        "PAGE_CACHE_BYTES": 2_000_000,
     }
 
 
@@ -68,6 +77,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
             out["MAX_CONTENT_LENGTH"] = int(env["LIMBER_MAX_CONTENT_LENGTH"])
         except ValueError as exc:
             raise ConfigError("LIMBER_MAX_CONTENT_LENGTH must be a whole number of bytes") from exc
+    if env.get("LIMBER_DB_BUSY_TIMEOUT_MS", "").isdigit():  # e.g. short, to test lock errors
+        out["DB_BUSY_TIMEOUT_MS"] = int(env["LIMBER_DB_BUSY_TIMEOUT_MS"])
     if env.get("LIMBER_SQLITE_SYNCHRONOUS"):
         value = env["LIMBER_SQLITE_SYNCHRONOUS"].strip().upper()
         if value not in {"NORMAL", "FULL"}:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -38,8 +38,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> 
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that reads and then writes fails with "database is locked"
         # (or loses updates) when another writer got in between; writes must lock up front.
-        # Requests that cannot change state keep cheap deferred reads.
-        if has_request_context() and request.method in READ_ONLY_METHODS:
+        # Requests that cannot change state keep cheap deferred reads, and so does the error
+        # page after a lock error (it reads the signed-in user; WAL lets reads through).
+        if has_request_context() and (
+            request.method in READ_ONLY_METHODS or g.get("limber_reads_only")
+        ):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -69,6 +69,7 @@ DURATION_MAX_MINUTES = 24 * 60
 NOTE_MAX = 500
 FUTURE_TOLERANCE = timedelta(minutes=5)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Control characters other than tab and newline make stored text differ from what users see.
 _BAD_NOTE_CHARS = {"Cc", "Cs"}
@@ -719,7 +720,7 @@ class Period:
 def parse_day(value: str, name: str) -> date:
     """Parse a YYYY-MM-DD date; raise EntryError naming the field otherwise."""
     try:
-        if len(value) != 10:
+        if not _ISO_DATE.fullmatch(value):  # not week dates such as 2026-W05-1
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -731,10 +732,13 @@ def parse_period(args: Mapping[str, str], today: date) -> Period:
     raw_from = (args.get("from") or "").strip()
     raw_to = (args.get("to") or "").strip()
     end = parse_day(raw_to, "to") if raw_to else today
-    start = (
-        parse_day(raw_from, "from") if raw_from
-        else end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
-    )
+    try:
+        start = (
+            parse_day(raw_from, "from") if raw_from
+            else end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
+        )
+    except OverflowError:  # e.g. to=0001-01-01: 90 days before it is no date at all
+        raise EntryError("to", "That end date is too far in the past.") from None
     if start > end:
         raise EntryError("from", "The start date must not be after the end date.")
     if (end - start).days + 1 > SUMMARY_MAX_DAYS:

@@ -1,11 +1,18 @@
 """Flask extensions, created unbound so every module can import them without cycles."""
 
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from flask_migrate import Migrate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,6 +30,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+@cache
+def migrate() -> Migrate:
+    """Return the Flask-Migrate extension, created unbound on first use.
+
+    Imported here and not above: it pulls in Alembic, Mako and Pygments (about 12 MB per
+    process), which the `flask db` commands and the tests need but a web worker never does.
+    """
+    from flask_migrate import Migrate
+
+    return Migrate()

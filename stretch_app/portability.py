@@ -15,6 +15,8 @@ from .extensions import db
 from .models import Completion, CrampEntry, DayOff, User
 from .timezones import is_valid_zone
 from .tracking import (
+    FUTURE_SLACK,
+    ISO_DATE,
     CompletionIn,
     _insert,
     _utc_naive,
@@ -57,7 +59,7 @@ class CompletionDoc(CompletionIn):
     @field_validator("local_date", mode="before")
     @classmethod
     def _date_text(cls, value: Any) -> Any:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
             raise ValueError("must be a date like 2026-01-31")
         return value
 
@@ -71,7 +73,7 @@ class DayOffDoc(BaseModel):
     @field_validator("day", mode="before")
     @classmethod
     def _date_text(cls, value: Any) -> Any:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
             raise ValueError("must be a date like 2026-01-31")
         return value
 
@@ -183,6 +185,10 @@ def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
     rows = []
     conflicts = unchanged = 0
     for index, item in enumerate(doc.completions):
+        # As POST /api/completions: no sessions from the future (years like 9999 would also
+        # overflow the local date below).
+        if item.started_at > now + FUTURE_SLACK:
+            raise ImportProblem(f"completions[{index}].started_at", "is in the future")
         if local_date_of(item.started_at, item.time_zone) != item.local_date:
             raise ImportProblem(f"completions[{index}].local_date",
                                "does not match started_at in time_zone")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +21,7 @@ from pydantic import (
 )
 from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .catalog import AREAS, Catalog
 from .extensions import db
@@ -39,6 +41,13 @@ MAX_SESSION = timedelta(hours=6)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 DAY_OFF_KINDS = ("rest", "sick", "cramp-recovery")
 DAY_OFF_LABELS = {"rest": "Rest day", "sick": "Sick day", "cramp-recovery": "Cramp recovery"}
+CLIENT_ID = re.compile(
+    r"[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
+)
+# What ISO 8601 text looks like here: pydantic and date.fromisoformat also take Unix timestamps
+# written as digits ("1764000000") and week dates ("2026-W05-1"), which are not the contract.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
 
 
 class InputError(ValueError):
@@ -68,10 +77,10 @@ class CompletionIn(BaseModel):
     @field_validator("id")
     @classmethod
     def _uuid(cls, value: str) -> str:
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            raise ValueError("must be a UUID") from None
+        # uuid.UUID alone would also take braces, "urn:uuid:" and hyphens anywhere.
+        if not CLIENT_ID.fullmatch(value):
+            raise ValueError("must be a UUID")
+        return str(uuid.UUID(value))
 
     @field_validator("time_zone")
     @classmethod
@@ -84,7 +93,7 @@ class CompletionIn(BaseModel):
     @classmethod
     def _iso_text(cls, value: Any) -> Any:
         # Only ISO 8601 text: numbers would otherwise be read as Unix timestamps.
-        if not isinstance(value, str) or len(value) > 40:
+        if not isinstance(value, str) or len(value) > 40 or not ISO_DATE_TIME.match(value):
             raise ValueError("must be an ISO 8601 date and time with a UTC offset")
         return value
 
@@ -121,7 +130,53 @@ class Recorded:
     """What happened to a posted completion: created, already there, or a conflict."""
 
     status: int
-    completion: Completion
+    completion: Any  # the stored row: a Completion's columns, read as attributes
+
+
+_COMPLETIONS = Completion.__table__
+_USERS = User.__table__
+_STATEMENTS: dict[str, Any] = {}
+_RECORDED_FIELDS = (
+    "user_id", "client_id", "routine_slug", "routine_title", "areas", "started_at", "ended_at",
+    "time_zone", "local_date", "steps_done", "steps_total", "seconds_done", "finished",
+    "created_at",
+)  # fmt: skip
+
+
+def _completion_statements(dialect: str) -> Any:
+    """Return the statements of record_completion, built once per dialect (not per request).
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING every column (no row when the id was
+    already there), the SELECT of the stored row for that case, the totals UPDATE, and
+    whether the day had a finished session already, all with bound parameters.
+    """
+    found = _STATEMENTS.get(dialect)
+    if found is None:
+        module = postgresql if dialect == "postgresql" else sqlite
+        c = _COMPLETIONS.c
+        insert = (
+            module.insert(_COMPLETIONS)
+            .values({name: bindparam(name, type_=c[name].type) for name in _RECORDED_FIELDS})
+            .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
+            .returning(*_COMPLETIONS.columns)
+        )
+        stored = select(_COMPLETIONS).where(
+            c.user_id == bindparam("user_id"), c.client_id == bindparam("client_id")
+        )
+        totals = (
+            update(_USERS)
+            .where(_USERS.c.id == bindparam("uid"))
+            .values(finished_count=_USERS.c.finished_count + bindparam("add_finished"),
+                    seconds_total=_USERS.c.seconds_total + bindparam("add_seconds"))
+            .returning(_USERS.c.finished_count, _USERS.c.seconds_total)
+        )
+        # Another finished session that day? One index probe, where a count would read every
+        # session of the day.
+        other_finished = select(c.id).where(
+            c.user_id == bindparam("uid"), c.local_date == bindparam("day", type_=Date),
+            c.finished.is_(True), c.id != bindparam("new_id")).limit(1)
+        found = _STATEMENTS[dialect] = (insert, stored, totals, other_finished)
+    return found
 
 
 def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: datetime) -> Recorded:
@@ -147,39 +202,36 @@ def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: dat
         "finished": data.finished,
         "created_at": _utc_naive(now),
     }
-    # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
-    stmt = _insert(Completion).values(**values).on_conflict_do_nothing(
-        index_elements=["user_id", "client_id"]
+    insert, select_stored, totals, other_finished = _completion_statements(
+        db.session.get_bind().dialect.name
     )
-    inserted = db.session.execute(stmt).rowcount == 1
-    stored = db.session.execute(
-        select(Completion).where(Completion.user_id == user.id, Completion.client_id == data.id)
-    ).scalar_one()
-    if inserted:
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(finished_count=User.finished_count + int(data.finished),
-                    seconds_total=User.seconds_total + data.seconds_done)
-        )
+    # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
+    # RETURNING, not rowcount (SQLAlchemy reports -1 for INSERT on PostgreSQL): the new row,
+    # or none when the id was already there, and only then is the stored one read back.
+    stored = db.session.execute(insert, values).first()
+    if stored is not None:
+        finished, seconds = db.session.execute(
+            totals, {"uid": user.id, "add_finished": int(data.finished),
+                     "add_seconds": data.seconds_done}
+        ).one()
+        # The loaded user shows the new totals, as after an ORM update, without being dirty.
+        set_committed_value(user, "finished_count", finished)
+        set_committed_value(user, "seconds_total", seconds)
         # Runs change only when a date becomes active: at most once a day, not every session.
-        if data.finished and _finished_on(user.id, stored.local_date) == 1:
+        if data.finished and db.session.execute(
+            other_finished, {"uid": user.id, "day": stored.local_date, "new_id": stored.id}
+        ).first() is None:
             refresh_streaks(user)
         return Recorded(201, stored)
+    stored = db.session.execute(
+        select_stored, {"user_id": user.id, "client_id": data.id}
+    ).one()
     same = all(
         getattr(stored, key) == values[key]
         for key in ("routine_slug", "started_at", "ended_at", "time_zone", "steps_done",
                     "steps_total", "seconds_done", "finished")
     )
     return Recorded(200 if same else 409, stored)
-
-
-def _finished_on(user_id: int, day: date) -> int:
-    return db.session.execute(
-        select(func.count(Completion.id)).where(
-            Completion.user_id == user_id, Completion.local_date == day,
-            Completion.finished.is_(True))
-    ).scalar_one()
 
 
 def _iso(moment: datetime) -> str:
@@ -208,7 +260,7 @@ def parse_date(value: str | None, field: str) -> date | None:
     if value is None or value == "":
         return None
     try:
-        if len(value) != 10:
+        if not ISO_DATE.fullmatch(value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -300,6 +352,7 @@ _WEEK_START = {
 def _islands_sql(dialect: str) -> str:
     # Gaps and islands: consecutive dates share (day number - row number). An island is a run
     # of active days and days off; its active days make one streak (days off bridge).
+    # Only a fixed per-dialect expression is formatted in; every value is a bound parameter.
     return f"""
     WITH days AS (
       SELECT d, MAX(a) AS a FROM (
@@ -316,7 +369,7 @@ def _islands_sql(dialect: str) -> str:
       SELECT MIN(d) AS first, MAX(d) AS last, SUM(a) AS total FROM runs GROUP BY grp
     )
     SELECT first, last, total FROM islands WHERE total > 0
-    """
+    """  # nosec B608 # see the comment above
 
 
 def _weeks_sql(dialect: str) -> str:
@@ -330,7 +383,7 @@ def _weeks_sql(dialect: str) -> str:
         SELECT day AS d FROM days_off WHERE user_id = :uid
       ) AS off
     ) AS per_day GROUP BY w
-    """
+    """  # nosec B608 # only a fixed per-dialect expression is formatted in; values are bound
 
 
 def _sql(statement: str, **values: Any) -> Any:

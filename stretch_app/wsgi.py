@@ -6,7 +6,8 @@ from stretch_app import create_app
 from stretch_app.config import StartupError
 
 try:
-    app = create_app()
+    # No Flask-Migrate in the workers: `flask db upgrade` runs before the server starts.
+    app = create_app({"LIMBER_MIGRATIONS": False})
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
 
 from stretch_app import create_app
+from stretch_app.config import normalise_database_url
 from stretch_app.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +36,81 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
     return config
 
 
+# Set to a PostgreSQL URL to run every test that uses the `app` fixture against that server
+# (`make test-postgres` starts a throwaway one). Each pytest process gets its own schema.
+TEST_DATABASE_URL = os.environ.get("LIMBER_TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+sqlite_only = pytest.mark.skipif(
+    ON_POSTGRES, reason="SQLite-only behaviour (pragmas, BEGIN IMMEDIATE, file database)"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: tests of SQLite-specific behaviour")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("sqlite_only") is not None:
+            item.add_marker(sqlite_only)
+
+
+def _postgres_settings() -> dict[str, object]:
+    """Return settings putting this pytest process's tables in a schema of its own."""
+    worker = re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    schema = f"limber_test_{worker}_{os.getpid()}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(TEST_DATABASE_URL),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-c search_path={schema}"}},
+        "LIMBER_TEST_SCHEMA": schema,
+    }
+
+
+_schemas_ready: set[str] = set()
+
+
+def _fresh_postgres_tables(app: Flask) -> None:
+    """Create this process's schema and tables once, then empty them before every test."""
+    schema = app.config["LIMBER_TEST_SCHEMA"]
+    with db.engine.begin() as conn:
+        if schema not in _schemas_ready:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    if schema not in _schemas_ready:
+        db.create_all()
+        _schemas_ready.add(schema)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema() -> Iterator[None]:
+    yield
+    if not ON_POSTGRES or not _schemas_ready:
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(normalise_database_url(TEST_DATABASE_URL))
+    with engine.begin() as conn:
+        for schema in _schemas_ready:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
         monkeypatch.delenv(name, raising=False)
-    app = create_app(make_config(tmp_path))
+    overrides = _postgres_settings() if ON_POSTGRES else {}
+    app = create_app(make_config(tmp_path, **overrides))
     with app.app_context():
-        db.create_all()
+        if ON_POSTGRES:
+            _fresh_postgres_tables(app)
+        else:
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()

@@ -103,7 +103,7 @@ def test_minimal_body_and_red_flags(user_client: FlaskClient) -> None:
     })
     assert response.status_code == 201
     data = response.get_json()
-    assert data["client_id"] is None and data["duration_minutes"] is None
+    assert len(data["client_id"]) == 36 and data["duration_minutes"] is None  # given by the server
     assert data["woke_me"] is False and data["note"] == ""
     assert data["see_doctor"] is True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -16,6 +17,7 @@ from stretch_app.extensions import db
 from .conftest import make_config
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_on_every_connection(app: Flask) -> None:
     with app.app_context():
         with db.engine.connect() as conn:
@@ -41,6 +43,7 @@ def _begins(app: Flask, method: str) -> list[str]:
     return seen
 
 
+@pytest.mark.sqlite_only
 def test_writes_begin_immediate_and_reads_stay_deferred(app: Flask) -> None:
     assert _begins(app, "POST") == ["BEGIN IMMEDIATE"]
     assert _begins(app, "DELETE") == ["BEGIN IMMEDIATE"]

@@ -6,14 +6,17 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from stretch_app.extensions import db
-from stretch_app.models import Completion, DayOff, User
+from stretch_app.models import Completion, DayOff, StreakRun, User
 from stretch_app.streaks import summarise
 from stretch_app.tracking import (
+    CompletionIn,
     clear_day_off,
+    record_completion,
     recount_totals,
     refresh_streaks,
     set_day_off,
@@ -74,3 +77,106 @@ def test_day_off_changes_refresh_the_runs(app: Flask) -> None:
         assert clear_day_off(user, TODAY - timedelta(days=1))
         assert streak_summary(user, TODAY).current_streak == 1
         assert db.session.execute(select(DayOff)).first() is None
+
+
+def _posted(day: date, finished: bool, client_id: str | None = None,
+            seconds: int = 60) -> CompletionIn:
+    start = datetime.combine(day, time(12), UTC)
+    return CompletionIn.model_validate({
+        "id": client_id or str(uuid.uuid4()), "routine": "calf-reset",
+        "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(seconds=seconds)).isoformat(),
+        "time_zone": "UTC", "steps_done": 2 if finished else 1, "steps_total": 2,
+        "seconds_done": seconds, "finished": finished})
+
+
+def test_recorded_sessions_keep_runs_and_totals_as_a_rebuild_would(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random sessions, retries and days off, in any order: after each one the stored runs
+    match a full rebuild and the reference rules, and the totals match a recount."""
+    import stretch_app.tracking as tracking
+
+    refreshes: list[date] = []
+    real_refresh = tracking.refresh_streaks
+    monkeypatch.setattr(tracking, "refresh_streaks",
+                        lambda user: (refreshes.append(user.id), real_refresh(user)))
+    catalog = app.extensions["limber_catalog"]
+    now = datetime.combine(TODAY, time(23), UTC)
+    rng = random.Random(20261125)
+    with app.app_context():
+        for case in range(6):
+            user = User(login=f"r{case}", password_hash="x", weekly_goal=rng.randint(1, 4))
+            db.session.add(user)
+            db.session.flush()
+            active: set[date] = set()
+            off = {TODAY - timedelta(days=rng.randint(0, 40)) for _ in range(rng.randint(0, 6))}
+            for day in off:
+                db.session.add(DayOff(user_id=user.id, day=day, kind="rest"))
+            db.session.flush()
+            real_refresh(user)
+            sent: list[CompletionIn] = []
+            finished_total = seconds_total = 0
+            for _ in range(40):
+                if sent and rng.random() < 0.15:  # a retry of a session already sent
+                    data = rng.choice(sent)
+                    refreshes.clear()
+                    done = record_completion(user, data, catalog, now)
+                    assert done.status == 200 and done.completion.client_id == data.id
+                    assert refreshes == []
+                    continue
+                day = TODAY - timedelta(days=rng.choice([0, 0, 1, 2, rng.randint(0, 40)]))
+                data = _posted(day, rng.random() < 0.8, seconds=rng.randint(10, 600))
+                refreshes.clear()
+                done = record_completion(user, data, catalog, now)
+                assert done.status == 201
+                assert done.completion.client_id == data.id
+                assert done.completion.local_date == day
+                sent.append(data)
+                finished_total += data.finished
+                seconds_total += data.seconds_done
+                newly_active = data.finished and day not in active
+                # The runs are rebuilt exactly when a date becomes active.
+                assert refreshes == ([user.id] if newly_active else [])
+                if data.finished:
+                    active.add(day)
+                stored = _runs(user.id)
+                real_refresh(user)
+                assert stored == _runs(user.id), (case, day)
+                for today in (TODAY, TODAY + timedelta(days=1)):
+                    expected = summarise(active, off, user.weekly_goal, today)
+                    assert streak_summary(user, today) == expected, (case, today)
+            # The loaded user shows the new totals (as an ORM update would), and so does SQL.
+            assert (user.finished_count, user.seconds_total) == (finished_total, seconds_total)
+            db.session.refresh(user)
+            assert (user.finished_count, user.seconds_total) == (finished_total, seconds_total)
+            recount_totals(user)
+            assert (user.finished_count, user.seconds_total) == (finished_total, seconds_total)
+        db.session.rollback()
+
+
+def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask) -> None:
+    catalog = app.extensions["limber_catalog"]
+    now = datetime.combine(TODAY, time(23), UTC)
+    with app.app_context():
+        user = User(login="sam", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        first = _posted(TODAY, True, seconds=70)
+        assert record_completion(user, first, catalog, now).status == 201
+        again = record_completion(user, first, catalog, now)
+        assert again.status == 200
+        assert (again.completion.seconds_done, again.completion.finished) == (70, True)
+        changed = _posted(TODAY, False, client_id=first.id, seconds=70)
+        clash = record_completion(user, changed, catalog, now)
+        assert clash.status == 409 and clash.completion.finished is True
+        db.session.refresh(user)
+        assert (user.finished_count, user.seconds_total) == (1, 70)
+        assert db.session.execute(select(Completion.id)).all() == [(clash.completion.id,)]
+        db.session.rollback()
+
+
+def _runs(user_id: int) -> list[tuple[str, date, date, int]]:
+    return sorted(tuple(row) for row in db.session.execute(
+        select(StreakRun.kind, StreakRun.first, StreakRun.last, StreakRun.length)
+        .where(StreakRun.user_id == user_id)).all())

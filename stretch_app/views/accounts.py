@@ -40,11 +40,13 @@ def signup() -> Any:
     status = 200
     if form.validate_on_submit():
         login = normalise_login(form.login.data)
+        # Hash before the first query: on SQLite a POST's transaction holds the write lock.
+        password_hash = hash_password(form.password.data)
         exists = db.session.execute(db.select(User.id).where(User.login == login)).first()
         if exists:
             form.login.errors.append("That name is taken. Choose another, or sign in.")
         else:
-            user = User(login=login, password_hash=hash_password(form.password.data),
+            user = User(login=login, password_hash=password_hash,
                         time_zone=form.time_zone.data)
             db.session.add(user)
             try:
@@ -97,7 +99,10 @@ def logout() -> Any:
     if not form.validate_on_submit():
         abort(400)
     everywhere = request.form.get("everywhere") == "1"
-    if everywhere and current_user.is_authenticated:
+    if current_user.is_authenticated:
+        # logout_user() only edits this browser's signed cookie, and a copy taken before would
+        # stay valid: bumping the session version really ends the session (DESIGN §8). Sessions
+        # carry no id of their own, so this signs out the account's other devices as well.
         end_all_sessions(current_user)
         db.session.commit()
     logout_user()
@@ -136,7 +141,9 @@ def settings() -> Any:
 @bp.post("/settings/password")
 @login_required
 def change_password() -> Any:
-    user: User = current_user
+    # The row itself, not the current_user proxy: login_user() below must not store the proxy
+    # as the signed-in user (reading current_user would then recurse until the process dies).
+    user: User = current_user._get_current_object()
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         if check_password_hash(user.password_hash, form.current.data):

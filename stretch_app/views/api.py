@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
+from ..config import PROJECT_ROOT
 from ..errors import json_error
 from ..extensions import db
 from ..guidance import tip_for
@@ -27,6 +28,8 @@ from ..tracking import (
 from .common import asset_url, catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+OPENAPI_FILE = PROJECT_ROOT / "openapi.yaml"
 
 
 @bp.get("/routines")
@@ -57,7 +60,10 @@ def json_body() -> Any:
     """Return the request's JSON object, or raise InputError when it is not one."""
     if not request.is_json:
         raise InputError("body", "send a JSON object with Content-Type: application/json")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # e.g. [[[[…]]]] nested 100,000 deep: well under the size limit
+        raise InputError("body", "the body is nested too deeply to be read") from None
     if not isinstance(data, dict):
         raise InputError("body", "the body must be a JSON object")
     return data
@@ -138,3 +144,15 @@ def import_data() -> Any:
         return json_error(422, "invalid", f"{exc.field}: {exc.message}", field=exc.field)
     db.session.commit()
     return jsonify({"imported": result})
+
+
+@bp.get("/openapi.yaml")
+def openapi_document() -> Any:
+    """Serve the OpenAPI description of this API (openapi.yaml at the project's top level)."""
+    try:
+        text = OPENAPI_FILE.read_text(encoding="utf-8")
+    except OSError:
+        return json_error(404, "not_found", "The API description is not installed here.")
+    response = Response(text, content_type="application/yaml; charset=utf-8")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -66,7 +67,21 @@ def _chip_url(filters: Filters, **change: Any) -> str:
     values = {"area": filters.area, "situation": filters.situation,
               "max_minutes": filters.max_minutes}
     values.update(change)
-    return url_for("pages.routines", **{k: v for k, v in values.items() if v is not None})
+    # What url_for("pages.routines", **values) gives, without its cost (20-odd chips a page):
+    # the values are known areas, situations and numbers, and the path is fixed.
+    query = urlencode({k: v for k, v in values.items() if v is not None})
+    path = f"{request.script_root}/routines"
+    return f"{path}?{query}" if query else path
+
+
+@bp.app_template_global()
+def routine_url(slug: str) -> str:
+    """Return url_for("pages.routine", slug=slug) without its cost (one per routine card).
+
+    Catalog slugs are checked at load to be lower-case letters, digits and hyphens: nothing
+    to quote.
+    """
+    return f"{request.script_root}/routines/{slug}"
 
 
 def _routine_or_404(slug: str) -> Any:
