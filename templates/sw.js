@@ -121,6 +121,8 @@ async function page(event, url) {
     }
     return response;
   })();
+  // The fetch goes on (and its copy is kept) even when the kept copy has answered already.
+  event.waitUntil(network.catch(() => undefined));
   try {
     // On a poor connection, a kept copy after a few seconds beats a spinner on the floor.
     return await (kept ? Promise.race([network, delay(NETWORK_TIMEOUT_MS, kept)]) : network);
