@@ -230,11 +230,16 @@ export function createQueue(deps) {
     running = (async () => {
       await null; // so that `running` is set before anything below can run
       let summary;
+      let sent = 0;
+      let rejected = 0;
       do {
         again = false;
         summary = await flushOnce();
+        sent += summary.sent;
+        rejected += summary.rejected;
       } while (again && summary.status === "ok");
-      return summary;
+      // A caller that joined mid-run learns everything the shared run did.
+      return { ...summary, sent, rejected };
     })().finally(() => {
       running = null;
     });
