@@ -67,10 +67,14 @@ def offline_ready(page: Page) -> None:
 def signed_in(new_page: Any) -> Iterator[tuple[Page, str]]:
     page = new_page("phone")
     login = f"offline-{uuid.uuid4().hex[:10]}"
-    # The worker installs on the sign-up page, as a guest; signed in, the next page has it
-    # fetch its kept pages again.
+    # The worker installs while this is a guest's browser, and keeps the guest's pages ...
+    page.goto("/guide")
+    offline_ready(page)
+    assert page.evaluate(KEPT_FOR_JS, page.url) == "guest"
+    # ... signed in, the next page has it fetch them again, made for the signed-in visitor.
     sign_up(page, login)
     offline_ready(page)
+    assert page.evaluate(KEPT_FOR_JS, page.url.split("?")[0]) == "user"
     yield page, login
 
 
@@ -172,11 +176,11 @@ def test_background_sync_asks_the_open_pages_to_send_the_queue(
     cdp.on("BackgroundService.backgroundServiceEventReceived",
            lambda e: background.append(e["backgroundServiceEvent"]))
     cdp.send("BackgroundService.startObserving", {"service": "backgroundSync"})
+    cdp.send("BackgroundService.setRecording", {"shouldRecord": True, "service": "backgroundSync"})
     page.context.set_offline(True)
     # (A call into the browser lets Playwright deliver the DevTools events meanwhile.)
     wait_until(lambda: page.evaluate("1") and any(
-        e["eventName"] == "Registered sync"
-        and {"key": "Tag", "value": SYNC_TAG} in e["eventMetadata"] for e in background),
+        e["eventName"] == "Registered sync" and e["instanceId"] == SYNC_TAG for e in background),
         "a sync registration")
     page.context.set_offline(False)
     wait_until(lambda: not pending(page), "the queue to be sent")
@@ -198,6 +202,7 @@ def test_background_sync_asks_the_open_pages_to_send_the_queue(
     })
     wait_until(lambda: not pending(page), "the sync event to send the queue")
     assert {r.client_id for r in completions_of(live_server, login)} == {item["id"], item2["id"]}
+    cdp.send("BackgroundService.setRecording", {"shouldRecord": False, "service": "backgroundSync"})
     cdp.detach()
 
 
