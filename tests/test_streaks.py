@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from stretch_app.streaks import (
@@ -133,7 +133,11 @@ def local_days(instants: list[datetime], zone: str) -> set[date]:
 def test_one_session_a_local_day_gives_streak_n(zone: str, end: date, n: int, clock: time,
                                                 fold: int) -> None:
     wanted = clock.replace(fold=fold)
-    instants = [instant(end - timedelta(days=i), wanted, zone) for i in range(n)]
+    days = [end - timedelta(days=i) for i in range(n)]
+    instants = [instant(day, wanted, zone) for day in days]
+    # A few zones skipped a whole calendar day (Pacific/Apia, 2011-12-30): no session can
+    # fall on a date that never happened there, so such runs are not "one a local day".
+    assume(all(local_date_of(i, zone) == day for i, day in zip(instants, days, strict=True)))
     active = local_days(instants, zone)
     # 00:00:01 may not exist on a day whose midnight is skipped: it then lands later that day
     assert len(active) == n
