@@ -14,7 +14,10 @@ from .test_api_completions import body
 
 
 def post_day(client: FlaskClient, day: date, finished: bool = True, title_check: bool = False):
-    start = datetime.combine(day, datetime.min.time(), ZoneInfo("Europe/London")).replace(hour=9)
+    midnight = datetime.combine(day, datetime.min.time(), ZoneInfo("Europe/London"))
+    # 09:00 that day, or earlier today if 09:00 has not come yet (the API refuses future starts).
+    now = datetime.now(UTC) - timedelta(minutes=3)
+    start = max(midnight, min(midnight.replace(hour=9), now))
     return client.post("/api/completions", json=body(
         started_at=start.isoformat(), ended_at=(start + timedelta(minutes=2)).isoformat(),
         seconds_done=120, finished=finished, steps_done=2 if finished else 1))

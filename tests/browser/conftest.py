@@ -78,6 +78,26 @@ class LiveServer:
     app: Flask
 
 
+def _buffered(app: Flask) -> Callable[..., Any]:
+    """Wrap a WSGI app so each response is read and closed before it is sent.
+
+    Werkzeug's development server does not close a response's iterator when the browser drops
+    the connection mid-body, so a static file's handle would leak (a ResourceWarning, an error
+    under our warning filter). Responses here are small, so buffering them costs nothing.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from werkzeug.serving import make_server
@@ -101,7 +121,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with app.app_context():
         db.create_all()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
