@@ -5,17 +5,14 @@ signed in: the content, the templates and the static build id are fixed for the 
 process. So the first signed-out visit to an address renders the page and keeps it, and the
 next ones are answered from memory (bounded, least recently used first out).
 
-The one part that differs per visitor is the CSRF token in `<meta name="csrf-token">`. The
-page is rendered with a random placeholder in its place (through `g`, where Flask-WTF keeps
-the request's token), the placeholder is what the cache keeps, and every answer gets the
-visitor's own token put in: exactly what `generate_csrf()` gives a render, session cookie
-included. Signed-in visitors, pages with flashed messages waiting, other methods, other
-statuses and debug mode are never served from or stored in the cache.
+Nothing in these pages differs per visitor: a signed-out page carries no CSRF token (only
+pages that can post do, see `base.html`) and sets no cookie. Signed-in visitors, pages with
+flashed messages waiting, other methods, other statuses and debug mode are never served from
+or stored in the cache.
 """
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,8 +20,6 @@ from typing import Any
 
 from flask import Flask, g, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
 
 CACHED_ENDPOINTS = frozenset(
     {"pages.routines", "pages.routine", "pages.play", "pages.poses", "pages.pose"}
@@ -33,19 +28,15 @@ CACHED_ENDPOINTS = frozenset(
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page split around its CSRF token placeholders."""
+    """A rendered page with the headers it was sent with."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
-    parts: tuple[bytes, ...]
+    body: bytes
 
     @property
     def size(self) -> int:
-        return sum(len(p) for p in self.parts)
-
-    def body(self, token: str) -> bytes:
-        """Return the page with this visitor's token in every placeholder's place."""
-        return str(escape(token)).encode().join(self.parts)
+        return len(self.body)
 
 
 class PageCache:
@@ -88,12 +79,6 @@ def init_page_cache(app: Flask) -> None:
         return
     cache = PageCache(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_BYTES"])
     app.extensions["limber_page_cache"] = cache
-    placeholder = f"limber-csrf-{secrets.token_hex(16)}"
-    marker = placeholder.encode()
-
-    def token_slot() -> str:
-        # Where Flask-WTF keeps the request's token: generate_csrf() returns what is there.
-        return app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
     @app.before_request
     def _cached_page() -> Any:
@@ -109,27 +94,25 @@ def init_page_cache(app: Flask) -> None:
         key = request.script_root + request.full_path
         page = cache.get(key)
         if page is not None:
-            return app.response_class(page.body(generate_csrf()), status=page.status,
-                                      headers=list(page.headers))
+            return app.response_class(page.body, status=page.status, headers=list(page.headers))
         g.limber_page_key = key
-        setattr(g, token_slot(), placeholder)  # the render below writes this, not a token
         return None
 
     @app.after_request
     def _keep_page(response: Any) -> Any:
-        # Registered last, so it runs first: before the security headers and the session.
+        # Registered last, so it runs first: before the security headers are added.
         key = g.pop("limber_page_key", None)
-        if key is None:
+        if (
+            key is None
+            or response.status_code != 200
+            or response.mimetype != "text/html"
+            or response.direct_passthrough
+            or response.is_streamed
+            # A page that made a session (a token, a message) is this visitor's own.
+            or session.modified
+        ):
             return response
-        if getattr(g, token_slot(), None) == placeholder:
-            delattr(g, token_slot())
-        if response.direct_passthrough or response.is_streamed:
-            return response
-        parts = tuple(response.get_data().split(marker))
-        if response.status_code == 200 and response.mimetype == "text/html":
-            headers = tuple((k, v) for k, v in response.headers.items()
-                            if k.lower() != "content-length")
-            cache.put(key, CachedPage(200, headers, parts))
-        if len(parts) > 1:  # error pages too carry the placeholder: this visitor's token
-            response.set_data(CachedPage(response.status_code, (), parts).body(generate_csrf()))
+        headers = tuple((k, v) for k, v in response.headers.items()
+                        if k.lower() != "content-length")
+        cache.put(key, CachedPage(200, headers, response.get_data()))
         return response

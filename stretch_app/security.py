@@ -29,6 +29,8 @@ def security_headers(production: bool) -> dict[str, str]:
 
 def apply_headers(target: MutableMapping[str, str], headers: dict[str, str]) -> None:
     """Set each security header unless the response already chose its own."""
+    # One pass over the names: a missing name costs werkzeug's `in` a raised KeyError.
+    present = {name.lower() for name in target.keys()}
     for name, value in headers.items():
-        if name not in target:
+        if name.lower() not in present:
             target[name] = value

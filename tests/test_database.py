@@ -14,7 +14,7 @@ from sqlalchemy import event, inspect, text
 from stretch_app import create_app
 from stretch_app.extensions import db
 
-from .conftest import make_config
+from .conftest import make_config, sign_up
 
 
 @pytest.mark.sqlite_only
@@ -48,6 +48,31 @@ def test_writes_begin_immediate_and_reads_stay_deferred(app: Flask) -> None:
     assert _begins(app, "POST") == ["BEGIN IMMEDIATE"]
     assert _begins(app, "DELETE") == ["BEGIN IMMEDIATE"]
     assert _begins(app, "GET") == ["BEGIN"]
+
+
+@pytest.mark.sqlite_only
+def test_a_signed_in_write_takes_the_lock_only_for_its_writes(app: Flask) -> None:
+    """Loading the signed-in user is a read of its own, so the write lock (BEGIN IMMEDIATE) is
+    not held through the CSRF check, parsing and validation that come before the writes."""
+    from .test_api_completions import body
+
+    client = app.test_client()
+    sign_up(client)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        words = statement.split()
+        if words[0] in ("BEGIN", "INSERT") or "FROM users" in statement:
+            seen.append(" ".join(words[:3]) if words[0] != "SELECT" else "SELECT user")
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.post("/api/completions", json=body()).status_code == 201
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert seen[:4] == ["BEGIN", "SELECT user", "BEGIN IMMEDIATE", "INSERT INTO completions"]
 
 
 def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkeypatch) -> None:
