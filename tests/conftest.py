@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -99,13 +100,12 @@ def _drop_postgres_schema() -> Iterator[None]:
     engine.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def _test_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Iterator[Flask]:
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
         monkeypatch.delenv(name, raising=False)
     overrides = _postgres_settings() if ON_POSTGRES else {}
-    app = create_app(make_config(tmp_path, **overrides))
+    app = create_app(make_config(tmp_path, **overrides, **settings))
     with app.app_context():
         if ON_POSTGRES:
             _fresh_postgres_tables(app)
@@ -115,6 +115,17 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    yield from _test_app(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The app with CSRF checks on, as in production (the other fixtures turn them off)."""
+    yield from _test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from stretch_app import create_app
-from stretch_app.extensions import db
-
-from .conftest import PASSWORD, make_config
+from .conftest import PASSWORD
 from .test_api_completions import body
-
-
-@pytest.fixture
-def strict_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def token(client: FlaskClient, path: str = "/") -> str:
@@ -45,9 +28,9 @@ def signed_in(app: Flask) -> FlaskClient:
     return client
 
 
-def test_state_changing_routes_refuse_a_missing_token(strict_app: Flask) -> None:
-    client = signed_in(strict_app)
-    rules = [r for r in strict_app.url_map.iter_rules()
+def test_state_changing_routes_refuse_a_missing_token(csrf_app: Flask) -> None:
+    client = signed_in(csrf_app)
+    rules = [r for r in csrf_app.url_map.iter_rules()
              if r.methods & {"POST", "PUT", "PATCH", "DELETE"}]
     assert len(rules) >= 8
     for rule in rules:
@@ -59,30 +42,30 @@ def test_state_changing_routes_refuse_a_missing_token(strict_app: Flask) -> None
                 assert response.get_json()["error"]["code"] == "csrf_failed"
 
 
-def test_json_api_with_header_token_works(strict_app: Flask) -> None:
-    client = signed_in(strict_app)
+def test_json_api_with_header_token_works(csrf_app: Flask) -> None:
+    client = signed_in(csrf_app)
     csrf = token(client)
     response = client.post("/api/completions", json=body(), headers={"X-CSRFToken": csrf})
     assert response.status_code == 201
 
 
-def test_cross_origin_post_with_cookie_but_no_token_is_refused(strict_app: Flask) -> None:
-    client = signed_in(strict_app)
+def test_cross_origin_post_with_cookie_but_no_token_is_refused(csrf_app: Flask) -> None:
+    client = signed_in(csrf_app)
     response = client.post("/api/completions", json=body(),
                            headers={"Origin": "https://evil.example"})
     assert response.status_code == 400
 
 
-def test_fresh_token_endpoint(strict_app: Flask) -> None:
-    client = signed_in(strict_app)
+def test_fresh_token_endpoint(csrf_app: Flask) -> None:
+    client = signed_in(csrf_app)
     fresh = client.get("/api/csrf").get_json()["csrf_token"]
     response = client.post("/api/completions", json=body(), headers={"X-CSRFToken": fresh})
     assert response.status_code == 201
 
 
-def test_expired_token_is_refused_then_a_fresh_one_works(strict_app: Flask) -> None:
-    strict_app.config["WTF_CSRF_TIME_LIMIT"] = 1
-    client = signed_in(strict_app)
+def test_expired_token_is_refused_then_a_fresh_one_works(csrf_app: Flask) -> None:
+    csrf_app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    client = signed_in(csrf_app)
     old = token(client)
     time.sleep(2)
     data = body()

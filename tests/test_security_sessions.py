@@ -183,19 +183,6 @@ def test_production_sends_hsts_and_keeps_debug_off(production: Flask) -> None:
 # ---- 6. sessions that really end ---------------------------------------------------------------
 
 
-@pytest.fixture
-def strict_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """The app with CSRF on, so that an anonymous visit already has a session cookie."""
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def page_token(client: FlaskClient, path: str) -> str:
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
@@ -203,10 +190,10 @@ def page_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
-def test_sign_in_issues_a_new_cookie_and_the_old_one_stays_anonymous(strict_app: Flask) -> None:
+def test_sign_in_issues_a_new_cookie_and_the_old_one_stays_anonymous(csrf_app: Flask) -> None:
     """RELIABILITY 6: a new session cookie at sign-in (no fixation): the cookie from before,
     replayed elsewhere, is not signed in and its CSRF token no longer counts."""
-    client = strict_app.test_client()
+    client = csrf_app.test_client()
     sign_up_token = page_token(client, "/signup")
     assert client.post("/signup", data={"login": "sam", "password": PASSWORD, "time_zone": "UTC",
                                         "csrf_token": sign_up_token}).status_code == 302
@@ -219,7 +206,7 @@ def test_sign_in_issues_a_new_cookie_and_the_old_one_stays_anonymous(strict_app:
     after = client.get_cookie("limber_session").value
     assert after != before
     assert client.get("/api/stats").status_code == 200
-    assert replay(strict_app, "limber_session", before).get("/api/stats").status_code == 401
+    assert replay(csrf_app, "limber_session", before).get("/api/stats").status_code == 401
     # The token from before sign-in was bound to the old session: it is refused now.
     refused = client.post("/api/cramps", json={}, headers={"X-CSRFToken": old_token})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
