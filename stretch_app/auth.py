@@ -1,4 +1,4 @@
-"""Authentication services: password hashing, per-account throttling, session versions."""
+"""Authentication services: password hashing, per-name sign-in throttling, session versions."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import update
+from sqlalchemy import case, delete, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .database import read_before_writing
 from .extensions import db, login_manager
-from .models import User, utcnow
+from .models import LoginThrottle, User, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
+# How long a name's failures are remembered after its last one (see _count_failure).
+THROTTLE_MEMORY = timedelta(days=1)
 
 
 def normalise_login(value: str) -> str:
@@ -64,41 +68,97 @@ def _dummy_hash() -> str:
 
 
 def authenticate(login: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check credentials, counting failures per account and refusing locked accounts."""
+    """Check credentials, counting failures per name (known or not) and refusing locked names."""
     now = now or utcnow()
+    key = throttle_key(login)
     user = db.session.execute(
         db.select(User).where(User.login == normalise_login(login))
     ).scalar_one_or_none()
-    stored = None if user is None else (user.password_hash, user.locked_until)
+    stored = None if user is None else user.password_hash
+    locked_until = db.session.execute(
+        db.select(LoginThrottle.locked_until).where(LoginThrottle.login == key)
+    ).scalar()
     # End the read before the slow hash: on SQLite a POST's transaction holds the database's
     # write lock (BEGIN IMMEDIATE), and hashing under it stalls every other write and sign-in.
     db.session.rollback()
-    if user is None or stored is None:
-        # Same work as a real check, so timing does not tell which accounts exist.
-        check_password_hash(_dummy_hash(), password)
-        return LoginResult(None)
-    if stored[1] is not None and stored[1] > now:
-        return LoginResult(None, locked=True, retry_after=_seconds_until(stored[1], now))
-    matches = check_password_hash(stored[0], password)
-    db.session.refresh(user)  # a new transaction: another worker may have locked it meanwhile
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, locked=True, retry_after=_seconds_until(user.locked_until, now))
-    if matches:
-        user.failed_logins = 0
-        user.locked_until = None
-        if _needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        return LoginResult(user)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    # One UPDATE, so concurrent failures from several workers all count.
+    if locked_until is not None and locked_until > now:
+        return _locked(locked_until, now)
+    # An unknown name is checked against a dummy hash: the same work as a real check, so
+    # timing does not tell which accounts exist.
+    matches = check_password_hash(_dummy_hash() if stored is None else stored, password)
+    if user is None or stored is None or not matches:
+        return _count_failure(key, now)
+    new_hash = hash_password(password) if _needs_rehash(stored) else None
+    # A new (write) transaction from here. Another worker may have locked the name while this
+    # one hashed: only an unlocked row is cleared, and a lock still there wins.
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.login == key, _lock_over(now)))
+    locked_until = db.session.execute(
+        db.select(LoginThrottle.locked_until).where(LoginThrottle.login == key)
+    ).scalar()
+    if locked_until is not None and locked_until > now:
+        return _locked(locked_until, now)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    return LoginResult(user)
+
+
+def throttle_key(login: str) -> str:
+    """Return the name sign-in failures are counted under (normalised, within the column)."""
+    # Names are typed up to 254 characters, but case folding can lengthen them ("ß" becomes
+    # "ss") and PostgreSQL refuses a longer value; names sharing 254 characters share a count.
+    return normalise_login(login)[:254]
+
+
+def _lock_over(now: datetime) -> Any:
+    return or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now)
+
+
+def _count_failure(key: str, now: datetime) -> LoginResult:
+    """Record a failed sign-in for a name, locking it at the limit; prune forgotten names."""
+    # Unknown names are counted too, so the table would grow with every name ever tried:
+    # a name whose last failure is a day old (and whose lock is over) is forgotten. The table
+    # thus holds at most a day's worth of failing names, and a count below the limit decays
+    # after a quiet day. This name's own stale row goes as well, so the decay does not hang on
+    # other names failing; the upsert below then starts it again at one.
     db.session.execute(
-        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        delete(LoginThrottle).where(
+            LoginThrottle.updated_at < now - THROTTLE_MEMORY, _lock_over(now)
+        )
     )
-    db.session.refresh(user)
-    if user.failed_logins >= limit:
-        user.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
-        user.failed_logins = 0
+    failures, locked_until = db.session.execute(_failure_upsert(key, now)).one()
+    if locked_until is not None and locked_until > now:
+        # Another worker locked the name while this one hashed.
+        return _locked(locked_until, now)
+    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        lock = now + timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
+        db.session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.login == key)
+            .values(failures=0, locked_until=lock)
+        )
     return LoginResult(None)
+
+
+def _failure_upsert(key: str, now: datetime) -> Any:
+    """Return one INSERT ... ON CONFLICT DO UPDATE counting a failure, RETURNING the row."""
+    # One statement, so concurrent failures from several workers all count (no read first).
+    table = LoginThrottle.__table__
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = module.insert(table).values(login=key, failures=1, locked_until=None, updated_at=now)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.login],
+        set_={
+            # A failure racing a lock set meanwhile does not count towards the next one.
+            "failures": case(
+                (table.c.locked_until > now, table.c.failures), else_=table.c.failures + 1
+            ),
+            "updated_at": now,
+        },
+    ).returning(table.c.failures, table.c.locked_until)
+
+
+def _locked(until: datetime, now: datetime) -> LoginResult:
+    return LoginResult(None, locked=True, retry_after=_seconds_until(until, now))
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
@@ -134,7 +194,8 @@ def init_auth(app: Flask) -> None:
             uid, version = int(raw_id), int(raw_version)
         except ValueError:
             return None
-        user = db.session.get(User, uid)
+        with read_before_writing():
+            user = db.session.get(User, uid)
         if user is None or user.session_version != version:
             return None
         return user

@@ -1,4 +1,4 @@
-"""Database models: users, completions, days off, cramp diary entries (instants in UTC)."""
+"""Database models: users, sign-in throttles, completions, days off, cramp diary (UTC)."""
 
 from __future__ import annotations
 
@@ -29,11 +29,9 @@ class User(UserMixin, db.Model):
     cue_vibrate: Mapped[bool] = mapped_column(default=True)
     # Bumped to end every existing session (logout everywhere, password change).
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
     # Totals kept current on every write, so stats never scan the whole history.
     finished_count: Mapped[int] = mapped_column(default=0, server_default="0")
     seconds_total: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     completions: Mapped[list[Completion]] = relationship(
@@ -49,6 +47,23 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Return the id Flask-Login keeps in the session: user id and session version."""
         return f"{self.id}:{self.session_version}"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins for one normalised name, whether or not an account holds it.
+
+    Keyed by the name rather than the account, so an unknown name locks exactly like a real
+    one and a 429 does not tell which accounts exist.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (Index("ix_login_throttles_updated_at", "updated_at"),)
+
+    login: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    # The last failure: rows quiet for a day are pruned (see auth.authenticate).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Completion(db.Model):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,9 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from stretch_app import create_app
+from stretch_app import auth, create_app
+from stretch_app.auth import LoginResult, authenticate
 from stretch_app.extensions import db
-from stretch_app.models import Completion, User
+from stretch_app.models import Completion, LoginThrottle, User
+from stretch_app.views import accounts
 
 from .conftest import PASSWORD, make_config, sign_up
 from .test_api_completions import body
@@ -106,6 +111,134 @@ def test_ten_failures_lock_the_account_not_others(app: Flask, client: FlaskClien
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
     assert login(client, "bob").status_code == 302
+
+
+def test_an_unknown_name_locks_like_an_account(client: FlaskClient) -> None:
+    """RELIABILITY 4: a 429 after ten failures must not tell which names are accounts."""
+    sign_up(client, "ann")
+    client.post("/logout", data={})
+    for _ in range(10):
+        assert login(client, "ann", "wrong password").status_code == 401
+        assert login(client, "nobody", "wrong password").status_code == 401
+    real, unknown = login(client, "ann", PASSWORD), login(client, " NoBody ", "wrong password")
+    assert real.status_code == unknown.status_code == 429
+    assert int(real.headers["Retry-After"]) > 0 and int(unknown.headers["Retry-After"]) > 0
+    assert real.get_data(as_text=True) == unknown.get_data(as_text=True)
+    assert "account" not in real.get_data(as_text=True)
+
+
+def test_a_successful_sign_in_clears_the_count(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    for _ in range(9):
+        assert login(client, password="wrong password").status_code == 401
+    assert login(client).status_code == 302
+    client.post("/logout", data={})
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(LoginThrottle)).scalar() == 0
+    for _ in range(9):
+        assert login(client, password="wrong password").status_code == 401
+    assert login(client).status_code == 302
+
+
+def test_a_lock_ends_after_its_time_and_counting_starts_again(app: Flask) -> None:
+    start = datetime(2026, 1, 5, 12, 0)
+    lock = timedelta(seconds=app.config["LOGIN_LOCK_SECONDS"])
+    with app.app_context():
+        for i in range(10):
+            failed = authenticate("nobody", "wrong", start + timedelta(seconds=i))
+            assert failed == LoginResult(None)
+            db.session.commit()
+        locked = authenticate("Nobody", "wrong", start + timedelta(seconds=10))
+        assert locked.locked and 0 < locked.retry_after <= lock.total_seconds()
+        later = start + timedelta(seconds=9) + lock + timedelta(seconds=1)
+        assert authenticate("nobody", "wrong", later) == LoginResult(None)
+        db.session.commit()
+        row = db.session.get(LoginThrottle, "nobody")
+        assert row is not None and row.failures == 1
+
+
+def test_names_quiet_for_a_day_are_forgotten(app: Flask) -> None:
+    now = datetime(2026, 1, 5, 12, 0)
+    day = timedelta(days=1)
+    with app.app_context():
+        db.session.add_all([
+            LoginThrottle(login="stale", failures=3, updated_at=now - day - timedelta(minutes=1)),
+            LoginThrottle(login="recent", failures=3, updated_at=now - day + timedelta(minutes=1)),
+            # A lock still running is kept however old its last failure (a long lock setting).
+            LoginThrottle(login="still-locked", failures=0, locked_until=now + day,
+                          updated_at=now - 2 * day),
+            LoginThrottle(login="sam", failures=9, updated_at=now - 2 * day),
+        ])
+        db.session.commit()
+        assert authenticate("sam", "wrong", now) == LoginResult(None)
+        db.session.commit()
+        rows = db.session.execute(
+            select(LoginThrottle.login, LoginThrottle.failures).order_by(LoginThrottle.login)
+        ).all()
+    # The name's own stale count decays too: this failure is its first, not its tenth.
+    assert [tuple(r) for r in rows] == [("recent", 3), ("sam", 1), ("still-locked", 0)]
+
+
+@pytest.fixture
+def hashing_probe(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool, bool]]:
+    """Record, for every password hash or check, whether a transaction or the lock was held."""
+    calls: list[tuple[str, bool, bool]] = []
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def write_lock_free() -> bool:
+        if not database.startswith("sqlite:///"):
+            return True
+        probe = sqlite3.connect(database.removeprefix("sqlite:///"), timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            probe.close()
+
+    def watched(name: str, real: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            calls.append((name, db.session().in_transaction(), write_lock_free()))
+            return real(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(auth, "check_password_hash", watched("check", auth.check_password_hash))
+    monkeypatch.setattr(auth, "generate_password_hash",
+                        watched("hash", auth.generate_password_hash))
+    monkeypatch.setattr(accounts, "check_password_hash",
+                        watched("check", accounts.check_password_hash))
+    return calls
+
+
+def test_passwords_are_hashed_outside_write_transactions(
+    app: Flask, client: FlaskClient, hashing_probe: list[tuple[str, bool, bool]]
+) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    assert login(client, password="wrong password").status_code == 401
+    assert login(client, name="nobody").status_code == 401
+    with app.app_context():
+        row = db.session.execute(select(User)).scalar_one()
+        row.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:999")
+        db.session.commit()
+    hashing_probe.clear()
+    assert login(client).status_code == 302  # a check, then the upgraded hash
+    assert [name for name, *_ in hashing_probe] == ["check", "hash"]
+    changed = client.post("/settings/password", data={"pw-current": PASSWORD,
+                                                       "pw-new": "a brand new password"})
+    assert changed.status_code == 302
+    wrong = client.post("/settings/delete", data={"del-password": PASSWORD})
+    assert wrong.status_code == 422
+    deleted = client.post("/settings/delete", data={"del-password": "a brand new password"})
+    assert deleted.status_code == 302
+    assert len(hashing_probe) == 6
+    assert all(not in_transaction and lock_free
+               for _, in_transaction, lock_free in hashing_probe), hashing_probe
+    with app.app_context():
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == 0
 
 
 def test_new_session_cookie_at_login_and_logout_really_ends_it(app: Flask) -> None:

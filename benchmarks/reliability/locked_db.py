@@ -73,7 +73,7 @@ def main() -> int:
     assert settings_token and login_token
     before = srv.database.rows("SELECT (SELECT count(*) FROM completions), "
                                "(SELECT count(*) FROM users), "
-                               "(SELECT sum(failed_logins) FROM users)")[0]
+                               "(SELECT coalesce(sum(failures), 0) FROM login_throttles)")[0]
 
     assert srv.database.path is not None
     holder = sqlite3.connect(srv.database.path, isolation_level=None)
@@ -97,7 +97,7 @@ def main() -> int:
         holder.close()
     after = srv.database.rows("SELECT (SELECT count(*) FROM completions), "
                               "(SELECT count(*) FROM users), "
-                              "(SELECT sum(failed_logins) FROM users)")[0]
+                              "(SELECT coalesce(sum(failures), 0) FROM login_throttles)")[0]
     retried = Counter(user.post_json("/api/completions", item).status
                       for q in queued for item in q)
     again = Counter(user.post_json("/api/completions", item).status

@@ -1,10 +1,12 @@
-"""RELIABILITY test 4: per-account sign-in throttling under gunicorn -w 4 (production hashing).
+"""RELIABILITY test 4: per-name sign-in throttling under gunicorn -w 4 (production hashing).
 
 - Unknown user and wrong password answer alike: same status, same page (tokens and the echoed
   name aside), and similar time (both run one password hash).
 - 10 failures for one account, sent from several processes at once so that several workers
   count them, lock it: the next attempts, even with the right password, answer 429 with
   Retry-After from every worker (the access log records which worker answered).
+- An unknown name locks the same way after 10 failures, with the same 429 page: a lock does
+  not tell which names are accounts.
 - Another account signs in meanwhile as usual.
 - A burst of sign-in attempts gets no 503 and holds no other write up (the hash runs outside
   any write transaction, which on SQLite holds the database's write lock).
@@ -73,7 +75,7 @@ def _concurrently(port: int, jobs: list[tuple[str, str, int]]) -> list[dict[str,
 def main() -> int:
     install_cleanup()
     deadline_alarm(420)
-    checks = Checks("test 4: per-account sign-in throttling under gunicorn -w 4 "
+    checks = Checks("test 4: per-name sign-in throttling under gunicorn -w 4 "
                     f"({'PostgreSQL' if on_postgres() else 'SQLite'})")
     srv = server("throttle").start()
     timing_logins = [f"timing{i}" for i in range(TIMING_ACCOUNTS)]
@@ -121,7 +123,24 @@ def main() -> int:
     checks.check(len(lock_workers) == WORKERS, f"all {WORKERS} workers answered 429")
     checks.check(not any(a["signed_in"] for a in locked), "no locked attempt signed in")
 
-    # 4. Another account is unaffected, whichever worker answers.
+    # 3b. An unknown name: the same 10 failures from 5 processes, then the same 429 page.
+    ghost = _concurrently(srv.port, [("ghost", "wrong password", LIMIT // 5)] * 5)
+    checks.check([a["status"] for a in ghost] == [401] * LIMIT,
+                 "10 failures for an unknown name answered 401")
+    ghost_locked = _concurrently(srv.port, [("ghost", "wrong password", 2)] * 4)
+    ghost_codes = Counter(a["status"] for a in ghost_locked)
+    checks.figure("an unknown name after 10 failures", dict(ghost_codes))
+    checks.check(set(ghost_codes) == {429} and all(
+        a["retry_after"] and int(a["retry_after"]) > 0 for a in ghost_locked),
+        "an unknown name then answers 429 with Retry-After, like an account")
+    lock_pages = {_normalised(a["text"]) for a in locked + ghost_locked}
+    checks.check(len(lock_pages) == 1,
+                 f"the account and the unknown name get the same 429 page ({len(lock_pages)})")
+
+    # 4. Another account is unaffected, whichever worker answers; a failure of its own is
+    # forgotten at its next sign-in.
+    checks.check(_attempt(srv.port, "bystander", "wrong password")["status"] == 401,
+                 "another account's own failure answers 401")
     others = _concurrently(srv.port, [("bystander", PASSWORD, 2)] * 4)
     checks.check(all(a["status"] == 302 for a in others),
                  f"another account signs in ({Counter(a['status'] for a in others)})")
@@ -152,13 +171,15 @@ def main() -> int:
                   f"(slowest write {max((r.seconds for r in posted), default=0) * 1000:.0f} ms)")
     checks.check(set(burst_codes) == {401}, "every attempt in the burst answered 401 (no 503)")
     checks.check(set(write_codes) == {201}, "every write meanwhile answered 201")
-    state = srv.database.rows(
-        "SELECT login, failed_logins, locked_until IS NOT NULL FROM users ORDER BY login")
-    checks.figure("accounts (login, failed count, locked)", state)
-    checks.check(dict((r[0], bool(r[2])) for r in state).get("victim") is True,
-                 "the account is locked in the database")
-    checks.check(not any(bool(r[2]) for r in state if r[0] != "victim"),
-                 "no other account is locked")
+    state = srv.database.rows("SELECT login, failures, locked_until IS NOT NULL "
+                              "FROM login_throttles ORDER BY login")
+    checks.figure("throttled names (login, failed count, locked)", state)
+    locked_names = {r[0] for r in state if r[2]}
+    checks.check({"victim", "ghost"} <= locked_names,
+                 "the account and the unknown name are locked in the database")
+    checks.check(locked_names <= {"victim", "ghost"}, "no other name is locked")
+    checks.check("bystander" not in {r[0] for r in state},
+                 "a successful sign-in cleared the account's count")
     srv.stop()
     return checks.exit_code()
 
