@@ -111,3 +111,59 @@ def _one(context: Any, profile: str, url: str, settle_ms: int) -> Weight:
         resources=[{"path": urlsplit(r["url"]).path, "status": r["status"],
                     "bytes": r["bytes"], "decoded": r["decoded"]} for r in network],
     )
+
+
+DEFAULT_PATH = "/routines/cool-down-after-exercise/play"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.page_weight [PATH]`: one page's first load against its budget.
+
+    Serves the app with gunicorn on loopback (a throwaway instance, as `python -m benchmarks`
+    does), measures PATH at the phone and laptop sizes, prints every request and the verdict,
+    and always stops the server. Exits 1 when a budget fails.
+    """
+    import argparse
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from . import budgets
+    from .seed import apply_env, build_database, instance_env
+    from .server import HOST, running
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.page_weight",
+                                 description=main.__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"default {DEFAULT_PATH}")
+    args = ap.parse_args(argv)
+
+    scratch = Path(tempfile.mkdtemp(prefix="limber-weight-"))
+    try:
+        env = instance_env(scratch)
+        apply_env(env)
+        from stretch_app import create_app
+
+        build_database(create_app())  # also builds the compressed static files, once
+        with running(2, env, scratch) as server:
+            weights, version = measure(f"http://{HOST}:{server.port}{args.path}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"{args.path} in headless Chromium {version}, a fresh context per viewport")
+    failed = False
+    for w in weights:
+        verdict, why = budgets.weight_verdict(w.transferred_bytes, w.requests, w.third_party)
+        failed = failed or verdict != budgets.PASS
+        print(f"\n{w.profile}: {w.transferred_bytes / 1000:.1f} kB transferred "
+              f"({w.decoded_bytes / 1000:.1f} kB uncompressed), {w.requests} requests, "
+              f"{w.third_party} third-party, {w.failed} failed: {verdict} ({why})")
+        for r in w.resources:
+            print(f"  {r['status']}  {r['bytes'] / 1000:6.1f} kB  {r['path']}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -68,7 +68,7 @@ def test_precache_plan_covers_shell_pictures_catalog_and_pages(
     assets = plan["assets"]
     assert assets and all(a.startswith(f"/static/{build}/") for a in assets)
     for needed in ("css/app.css", "css/player.css", "js/queue.js", "js/player.js",
-                   "js/sw-register.js", "js/cramp-now.js", "icons/favicon.svg"):
+                   "js/cramp-now.js", "icons/favicon.svg"):
         assert f"/static/{build}/{needed}" in assets, needed
     assert not [a for a in assets if not a.endswith((".css", ".js", ".svg"))]
     catalog = app.extensions["limber_catalog"]
@@ -135,8 +135,11 @@ def test_pages_link_the_manifest_icons_and_worker(client: FlaskClient) -> None:
     touch = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', html)
     assert touch and VERSIONED.match(touch.group(1))
     assert _png_size(_get(client, touch.group(1)).data) == (180, 180)
-    assert re.search(r'<script type="module" src="/static/[0-9a-f]{10}/js/sw-register\.js">',
-                     html)
+    # queue.js, on every page, registers the worker: no module of its own (one request less).
+    assert re.search(r'<script type="module" src="/static/[0-9a-f]{10}/js/queue\.js">', html)
+    assert "sw-register" not in html
+    queue = _get(client, re.search(r'src="(/static/[0-9a-f]{10}/js/queue\.js)"', html).group(1))
+    assert 'serviceWorker.register("/sw.js"' in queue.get_data(as_text=True)
     assert '<meta name="theme-color" content="#0f766e" media="(prefers-color-scheme: light)">' \
         in html
 

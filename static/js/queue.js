@@ -7,7 +7,8 @@
 //   400 csrf_failed    → fetch a fresh token (GET /api/csrf), update the meta tag, retry once
 //   401                → not signed in (any more): stop, keep everything
 //   network error, 5xx, anything else → keep, retry later with exponential backoff (≤ ~5 min)
-// Importing this module in a page also flushes on load and on the `online` event.
+// Importing this module in a page also flushes on load and on the `online` event, and
+// registers the service worker (see the last section).
 
 export const PENDING_KEY = "limber.completions.pending";
 export const REJECTED_KEY = "limber.completions.rejected";
@@ -354,4 +355,80 @@ if (inBrowser) {
   } else {
     flushAll();
   }
+}
+
+// ---- the service worker: offline use, installable app, Background Sync relay ---------------
+//
+// Here rather than in a module of its own: every page loads this one, so registering costs no
+// request of its own (the player page's first load has a budget of 12).
+// - Registers /sw.js a moment after the page has loaded: its precaching (a few hundred KB)
+//   never competes with the page's own requests, which on a poor connection come first.
+// - Tells the worker whether this page was made for a signed-in visitor: the worker fetches
+//   its kept pages again after signing in or out. When it answers, <html data-offline> says
+//   "ready" (everything is kept) or "partial".
+// - Background Sync, where the browser has it: with sessions or diary lines waiting (or no
+//   connection), asks for a sync; the worker's `sync` event cannot read localStorage, so it
+//   asks the open pages to send the queue, which this module does.
+
+const SYNC_TAG = "limber-queue";
+const REGISTER_DELAY_MS = 1500;
+
+function pageSignedIn() {
+  return document.body?.dataset.signedIn === "true";
+}
+
+function somethingWaiting() {
+  try {
+    return pendingCompletions().length + pendingCramps().length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function askForSync(registration) {
+  if (!pageSignedIn() || !registration || !("sync" in registration)) return;
+  try {
+    await registration.sync.register(SYNC_TAG);
+  } catch {
+    // Not allowed here: the queue still goes out on `online` and on the next page load.
+  }
+}
+
+async function startServiceWorker() {
+  const root = document.documentElement;
+  if (!navigator.onLine) {
+    // Registering fetches /sw.js, which fails (and is logged) with no connection: use the
+    // worker already installed, or register once the connection is back.
+    const existing = await navigator.serviceWorker.getRegistration("/").catch(() => undefined);
+    if (!existing) {
+      window.addEventListener("online", startServiceWorker, { once: true });
+      return;
+    }
+  } else {
+    try {
+      await navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" });
+    } catch {
+      root.dataset.offline = "unavailable";
+      return;
+    }
+  }
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: "hello", signedIn: pageSignedIn() });
+  if (!navigator.onLine || somethingWaiting()) askForSync(registration);
+  window.addEventListener("offline", () => askForSync(registration));
+}
+
+if (inBrowser && "serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const message = event.data || {};
+    if (message.type === "flush-queue") {
+      Promise.all([flushQueue(), flushCramps()]).catch(() => undefined);
+    } else if (message.type === "offline-ready") {
+      document.documentElement.dataset.offline = message.complete ? "ready" : "partial";
+    }
+  });
+  navigator.serviceWorker.startMessages();
+  const later = () => setTimeout(startServiceWorker, REGISTER_DELAY_MS);
+  if (document.readyState === "complete") later();
+  else window.addEventListener("load", later, { once: true });
 }
