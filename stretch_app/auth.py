@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -76,7 +78,7 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
     ).scalar_one_or_none()
     stored = None if user is None else user.password_hash
     locked_until = db.session.execute(
-        db.select(LoginThrottle.locked_until).where(LoginThrottle.login == key)
+        db.select(LoginThrottle.locked_until).where(LoginThrottle.key == key)
     ).scalar()
     # End the read before the slow hash: on SQLite a POST's transaction holds the database's
     # write lock (BEGIN IMMEDIATE), and hashing under it stalls every other write and sign-in.
@@ -91,9 +93,9 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
     new_hash = hash_password(password) if _needs_rehash(stored) else None
     # A new (write) transaction from here. Another worker may have locked the name while this
     # one hashed: only an unlocked row is cleared, and a lock still there wins.
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.login == key, _lock_over(now)))
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key, _lock_over(now)))
     locked_until = db.session.execute(
-        db.select(LoginThrottle.locked_until).where(LoginThrottle.login == key)
+        db.select(LoginThrottle.locked_until).where(LoginThrottle.key == key)
     ).scalar()
     if locked_until is not None and locked_until > now:
         return _locked(locked_until, now)
@@ -103,10 +105,14 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
 
 
 def throttle_key(login: str) -> str:
-    """Return the name sign-in failures are counted under (normalised, within the column)."""
-    # Names are typed up to 254 characters, but case folding can lengthen them ("ß" becomes
-    # "ss") and PostgreSQL refuses a longer value; names sharing 254 characters share a count.
-    return normalise_login(login)[:254]
+    """Return the key sign-in failures are counted under: a keyed hash of the normalised name."""
+    # Whatever was typed in the name box is counted, known name or not, and that is sometimes a
+    # password typed in the wrong box: the table keeps only an HMAC, so its rows do not reveal
+    # what was typed, and without the secret key nobody can test guesses against them. A new
+    # secret key starts every count afresh, which loses at most one lock period.
+    secret = current_app.config["SECRET_KEY"]
+    secret_bytes = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret_bytes, normalise_login(login).encode(), hashlib.sha256).hexdigest()
 
 
 def _lock_over(now: datetime) -> Any:
@@ -133,7 +139,7 @@ def _count_failure(key: str, now: datetime) -> LoginResult:
         lock = now + timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
         db.session.execute(
             update(LoginThrottle)
-            .where(LoginThrottle.login == key)
+            .where(LoginThrottle.key == key)
             .values(failures=0, locked_until=lock)
         )
     return LoginResult(None)
@@ -144,9 +150,9 @@ def _failure_upsert(key: str, now: datetime) -> Any:
     # One statement, so concurrent failures from several workers all count (no read first).
     table = LoginThrottle.__table__
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = module.insert(table).values(login=key, failures=1, locked_until=None, updated_at=now)
+    insert = module.insert(table).values(key=key, failures=1, locked_until=None, updated_at=now)
     return insert.on_conflict_do_update(
-        index_elements=[table.c.login],
+        index_elements=[table.c.key],
         set_={
             # A failure racing a lock set meanwhile does not count towards the next one.
             "failures": case(

@@ -53,13 +53,14 @@ class LoginThrottle(db.Model):
     """Failed sign-ins for one normalised name, whether or not an account holds it.
 
     Keyed by the name rather than the account, so an unknown name locks exactly like a real
-    one and a 429 does not tell which accounts exist.
+    one and a 429 does not tell which accounts exist. The key is a keyed hash of the name
+    (auth.throttle_key), never the name itself, which may be a password typed in the wrong box.
     """
 
     __tablename__ = "login_throttles"
     __table_args__ = (Index("ix_login_throttles_updated_at", "updated_at"),)
 
-    login: Mapped[str] = mapped_column(String(254), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     # The last failure: rows quiet for a day are pruned (see auth.authenticate).

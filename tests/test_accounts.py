@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from stretch_app import auth, create_app
-from stretch_app.auth import LoginResult, authenticate
+from stretch_app.auth import LoginResult, authenticate, throttle_key
 from stretch_app.extensions import db
 from stretch_app.models import Completion, LoginThrottle, User
 from stretch_app.views import accounts
@@ -154,7 +154,7 @@ def test_a_lock_ends_after_its_time_and_counting_starts_again(app: Flask) -> Non
         later = start + timedelta(seconds=9) + lock + timedelta(seconds=1)
         assert authenticate("nobody", "wrong", later) == LoginResult(None)
         db.session.commit()
-        row = db.session.get(LoginThrottle, "nobody")
+        row = db.session.get(LoginThrottle, throttle_key("nobody"))
         assert row is not None and row.failures == 1
 
 
@@ -162,22 +162,51 @@ def test_names_quiet_for_a_day_are_forgotten(app: Flask) -> None:
     now = datetime(2026, 1, 5, 12, 0)
     day = timedelta(days=1)
     with app.app_context():
+        names = {throttle_key(n): n for n in ("stale", "recent", "still-locked", "sam")}
+        key = {n: k for k, n in names.items()}
         db.session.add_all([
-            LoginThrottle(login="stale", failures=3, updated_at=now - day - timedelta(minutes=1)),
-            LoginThrottle(login="recent", failures=3, updated_at=now - day + timedelta(minutes=1)),
+            LoginThrottle(key=key["stale"], failures=3,
+                          updated_at=now - day - timedelta(minutes=1)),
+            LoginThrottle(key=key["recent"], failures=3,
+                          updated_at=now - day + timedelta(minutes=1)),
             # A lock still running is kept however old its last failure (a long lock setting).
-            LoginThrottle(login="still-locked", failures=0, locked_until=now + day,
+            LoginThrottle(key=key["still-locked"], failures=0, locked_until=now + day,
                           updated_at=now - 2 * day),
-            LoginThrottle(login="sam", failures=9, updated_at=now - 2 * day),
+            LoginThrottle(key=key["sam"], failures=9, updated_at=now - 2 * day),
         ])
         db.session.commit()
         assert authenticate("sam", "wrong", now) == LoginResult(None)
         db.session.commit()
-        rows = db.session.execute(
-            select(LoginThrottle.login, LoginThrottle.failures).order_by(LoginThrottle.login)
-        ).all()
+        rows = db.session.execute(select(LoginThrottle.key, LoginThrottle.failures)).all()
     # The name's own stale count decays too: this failure is its first, not its tenth.
-    assert [tuple(r) for r in rows] == [("recent", 3), ("sam", 1), ("still-locked", 0)]
+    assert sorted((names[k], f) for k, f in rows) == [("recent", 3), ("sam", 1),
+                                                      ("still-locked", 0)]
+
+
+def test_the_throttle_table_never_holds_what_was_typed(app: Flask, client: FlaskClient) -> None:
+    """A password typed into the name box is stored only as a keyed hash, never in clear."""
+    typed = "  My Secret Password "
+    assert login(client, typed, "wrong password").status_code == 401
+    with app.app_context():
+        expected = throttle_key(typed)
+        rows = db.session.execute(select(LoginThrottle.__table__)).all()
+    assert [(r.key, r.failures) for r in rows] == [(expected, 1)]
+    assert re.fullmatch(r"[0-9a-f]{64}", expected)
+    stored = " ".join(str(value) for row in rows for value in row).casefold()
+    for text in (typed, "my secret password", "secret", "password"):
+        assert text.casefold() not in stored
+
+
+@pytest.mark.parametrize("other", ["another-secret", b"test-secret", b"another-secret"])
+def test_the_throttle_key_depends_on_the_secret_key(app: Flask, other: str | bytes) -> None:
+    """The same name gives another key under another SECRET_KEY; str and bytes agree."""
+    with app.app_context():
+        mine = throttle_key("Sam")
+        assert mine == throttle_key(" sam ")  # the normalised name
+        app.config["SECRET_KEY"] = other
+        theirs = throttle_key("Sam")
+    assert re.fullmatch(r"[0-9a-f]{64}", mine) and re.fullmatch(r"[0-9a-f]{64}", theirs)
+    assert (mine == theirs) == (other == b"test-secret")
 
 
 @pytest.fixture

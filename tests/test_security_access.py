@@ -309,7 +309,7 @@ def test_extra_form_fields_are_ignored(world: World) -> None:
     extras = {"user_id": str(world.b_id), "id": str(world.b_id), "created_at": "2001-01-01",
               "streak": "999", "session_version": "77", "finished_count": "5000",
               "password_hash": "x", "login": "bee", "client_id": "0" * 36,
-              "failed_logins": "0", "failures": "0", "locked_until": ""}
+              "failed_logins": "0", "failures": "0", "locked_until": "", "key": "0" * 64}
     before_b = rows_of(app, world.b_id)
     before_owners = ownership(app)
 

@@ -1,12 +1,10 @@
-"""sign-in throttles keyed by name
+"""sign-in throttles keyed by a hash of the name
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-25 10:12:04.118530
 
 """
-from datetime import UTC, datetime
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -20,23 +18,19 @@ depends_on = None
 
 def upgrade():
     op.create_table('login_throttles',
-    sa.Column('login', sa.String(length=254), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('login', name=op.f('pk_login_throttles'))
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
     )
     with op.batch_alter_table('login_throttles', schema=None) as batch_op:
         batch_op.create_index('ix_login_throttles_updated_at', ['updated_at'], unique=False)
 
-    # Counts and locks in force carry over, so an upgrade in the middle of an attack does not
-    # give the attacker a fresh set of attempts. Account names are already normalised.
-    op.execute(sa.text(
-        "INSERT INTO login_throttles (login, failures, locked_until, updated_at) "
-        "SELECT login, failed_logins, locked_until, :now FROM users "
-        "WHERE failed_logins > 0 OR locked_until IS NOT NULL"
-    ).bindparams(sa.bindparam("now", _utcnow(), type_=sa.DateTime)))
-
+    # The per-account counts and locks go without being carried over: the new rows are keyed
+    # by an HMAC under the app's secret key, which a migration cannot compute. Throttle state
+    # is short-lived, so the upgrade loses at most one lock period.
+    #
     # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later), never batch's copy-and-rename: with
     # foreign keys enforced, dropping the old users table would cascade to every row that
     # refers to it (completions, days off, diary, runs).
@@ -52,20 +46,9 @@ def downgrade():
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
 
-    # Names that are accounts keep their counts and locks; unknown names had none before.
-    op.execute(sa.text(
-        "UPDATE users SET "
-        "failed_logins = (SELECT t.failures FROM login_throttles AS t WHERE t.login = users.login), "
-        "locked_until = (SELECT t.locked_until FROM login_throttles AS t WHERE t.login = users.login) "
-        "WHERE login IN (SELECT login FROM login_throttles)"
-    ))
-
+    # Every account comes back with no failures and no lock: the throttle rows are keyed by
+    # an HMAC of the name, which cannot be matched to an account here (see upgrade).
     with op.batch_alter_table('login_throttles', schema=None) as batch_op:
         batch_op.drop_index('ix_login_throttles_updated_at')
 
     op.drop_table('login_throttles')
-
-
-def _utcnow():
-    """Return the current instant as a naive UTC datetime (the storage convention)."""
-    return datetime.now(UTC).replace(tzinfo=None)
