@@ -74,8 +74,10 @@ bandit: $(VENV)/.installed-dev
 # The deep fuzzing runs (RELIABILITY 12 and 13): at least 10,000 content files and 10,000
 # import documents through hypothesis, and schemathesis with many more examples per
 # operation. The everyday `make test` runs the same tests with a few hundred cases.
+# Hypothesis prints how many examples each test ran (the figure RELIABILITY 12 asks for).
 FUZZ_EXAMPLES ?= 10000
 API_FUZZ_EXAMPLES ?= 100
 test-fuzz: $(VENV)/.installed-dev
 	LIMBER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LIMBER_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) \
-		$(BIN)/pytest -q -m fuzz -p no:cacheprovider tests/test_security_input.py tests/test_openapi.py
+		$(BIN)/pytest -q -m fuzz -p no:cacheprovider --hypothesis-show-statistics \
+		tests/test_security_input.py tests/test_openapi.py
