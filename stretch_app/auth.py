@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import case, delete, or_, update
+from sqlalchemy import bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -186,6 +186,11 @@ def start_session() -> None:
     session.permanent = True
 
 
+# Built once: every signed-in request runs it, and building a statement (and its cache key)
+# each time was a good part of the cost of loading the user.
+_USER_BY_ID = select(User).where(User.id == bindparam("uid"))
+
+
 def init_auth(app: Flask) -> None:
     """Wire Flask-Login: user loading with session versions, and the absolute lifetime."""
     login_manager.init_app(app)
@@ -201,7 +206,7 @@ def init_auth(app: Flask) -> None:
         except ValueError:
             return None
         with read_before_writing():
-            user = db.session.get(User, uid)
+            user = db.session.execute(_USER_BY_ID, {"uid": uid}).scalar_one_or_none()
         if user is None or user.session_version != version:
             return None
         return user
