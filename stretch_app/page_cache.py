@@ -3,61 +3,93 @@
 The catalog, routine, player and pose pages depend only on their address while nobody is
 signed in: the content, the templates and the static build id are fixed for the life of the
 process. So the first signed-out visit to an address renders the page and keeps it, and the
-next ones are answered from memory (bounded, least recently used first out). Each page is
-kept with a Brotli and a gzip copy, compressed once, and sent in the best encoding the
-browser accepts (a player page goes from about 31 kB to 6 kB on a phone's connection).
+next ones are answered from memory (bounded, least recently used first out).
 
-Nothing in these pages differs per visitor: a signed-out page carries no CSRF token (only
-pages that can post do, see `base.html`) and sets no cookie. Signed-in visitors, pages with
-flashed messages waiting, other methods, other statuses and debug mode are never served from
-or stored in the cache.
+The one part that differs per visitor is the CSRF token in `<meta name="csrf-token">` (every
+page carries one, DESIGN §6). The page is rendered with a random placeholder in its place
+(through `g`, where Flask-WTF keeps the request's token), the placeholder is what the cache
+keeps, and every answer gets the visitor's own token put in: exactly what `generate_csrf()`
+gives a render, session cookie included.
+
+Pages are also sent gzip-compressed to browsers that take it (a player page goes from about
+31 kB to 8 kB on a phone's connection) without compressing anything per request: each
+fixed part is kept as raw deflate blocks ending on a full flush, which depend on nothing
+before them, so a visitor's answer is those blocks with the token's own few bytes deflated
+between them, a gzip header, and the trailer's CRC-32 and length.
+
+Signed-in visitors, pages with flashed messages waiting, other methods, other statuses and
+debug mode are never served from or stored in the cache.
 """
 
 from __future__ import annotations
 
-import gzip
+import secrets
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import brotli
 from flask import Flask, g, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 CACHED_ENDPOINTS = frozenset(
     {"pages.routines", "pages.routine", "pages.play", "pages.poses", "pages.pose"}
 )
+# Magic, deflate, no flags, no modification time, no extra flags, unknown OS (RFC 1952).
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+def _deflated(data: bytes, final: bool = False) -> bytes:
+    """Return data as raw deflate blocks that use no history: ending the stream, or a full flush."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(
+        zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH
+    )
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page, its compressed copies, and the headers it was sent with."""
+    """A rendered page split around its CSRF token placeholders, with deflated parts."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
-    body: bytes
-    br: bytes = b""
-    gzip: bytes = b""
+    parts: tuple[bytes, ...]
+    deflated: tuple[bytes, ...] = ()
 
     @classmethod
     def compressed(cls, status: int, headers: tuple[tuple[str, str], ...],
-                   body: bytes) -> CachedPage:
-        """Keep a page with its Brotli and gzip copies."""
-        return cls(status, headers, body, brotli.compress(body, quality=9),
-                   gzip.compress(body, compresslevel=9, mtime=0))
+                   parts: tuple[bytes, ...]) -> CachedPage:
+        """Keep a page with every part deflated on its own (the last one ends the stream)."""
+        last = len(parts) - 1
+        return cls(status, headers, parts,
+                   tuple(_deflated(p, final=i == last) for i, p in enumerate(parts)))
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.br) + len(self.gzip)
+        return sum(len(p) for p in self.parts) + sum(len(p) for p in self.deflated)
 
-    def encoded(self, accepted: Any) -> tuple[bytes, str | None]:
-        """Return the smallest copy the browser accepts, with its Content-Encoding."""
-        if self.br and accepted["br"]:
-            return self.br, "br"
-        if self.gzip and accepted["gzip"]:
-            return self.gzip, "gzip"
-        return self.body, None
+    def body(self, token: str) -> bytes:
+        """Return the page with this visitor's token in every placeholder's place."""
+        return self._token(token).join(self.parts)
+
+    def gzip(self, token: str) -> bytes:
+        """Return the page with this visitor's token, gzip-compressed."""
+        slot = self._token(token)
+        middle = _deflated(slot)
+        crc = zlib.crc32(self.parts[0])
+        for part in self.parts[1:]:
+            crc = zlib.crc32(part, zlib.crc32(slot, crc))
+        size = sum(len(p) for p in self.parts) + len(slot) * (len(self.parts) - 1)
+        return b"".join((GZIP_HEADER, middle.join(self.deflated),
+                         struct.pack("<II", crc, size & 0xFFFFFFFF)))
+
+    @staticmethod
+    def _token(token: str) -> bytes:
+        return str(escape(token)).encode()
 
 
 class PageCache:
@@ -100,6 +132,12 @@ def init_page_cache(app: Flask) -> None:
         return
     cache = PageCache(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_BYTES"])
     app.extensions["limber_page_cache"] = cache
+    placeholder = f"limber-csrf-{secrets.token_hex(16)}"
+    marker = placeholder.encode()
+
+    def token_slot() -> str:
+        # Where Flask-WTF keeps the request's token: generate_csrf() returns what is there.
+        return app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
     @app.before_request
     def _cached_page() -> Any:
@@ -116,36 +154,38 @@ def init_page_cache(app: Flask) -> None:
         page = cache.get(key)
         if page is not None:
             response = app.response_class(status=page.status, headers=list(page.headers))
-            _send(response, page)
+            _send(response, page, generate_csrf())
             return response
         g.limber_page_key = key
+        setattr(g, token_slot(), placeholder)  # the render below writes this, not a token
         return None
 
     @app.after_request
     def _keep_page(response: Any) -> Any:
-        # Registered last, so it runs first: before the security headers are added.
+        # Registered last, so it runs first: before the security headers and the session.
         key = g.pop("limber_page_key", None)
-        if (
-            key is None
-            or response.status_code != 200
-            or response.mimetype != "text/html"
-            or response.direct_passthrough
-            or response.is_streamed
-            # A page that made a session (a token, a message) is this visitor's own.
-            or session.modified
-        ):
+        if key is None:
             return response
-        headers = tuple((k, v) for k, v in response.headers.items()
-                        if k.lower() != "content-length")
-        page = CachedPage.compressed(200, headers, response.get_data())
-        cache.put(key, page)
-        _send(response, page)
+        if getattr(g, token_slot(), None) == placeholder:
+            delattr(g, token_slot())
+        if response.direct_passthrough or response.is_streamed:
+            return response
+        parts = tuple(response.get_data().split(marker))
+        if response.status_code == 200 and response.mimetype == "text/html":
+            headers = tuple((k, v) for k, v in response.headers.items()
+                            if k.lower() != "content-length")
+            page = CachedPage.compressed(200, headers, parts)
+            cache.put(key, page)
+            _send(response, page, generate_csrf())
+        elif len(parts) > 1:  # error pages too carry the placeholder: this visitor's token
+            response.set_data(CachedPage(response.status_code, (), parts).body(generate_csrf()))
         return response
 
 
-def _send(response: Any, page: CachedPage) -> None:
-    body, encoding = page.encoded(request.accept_encodings)
-    response.set_data(body)
+def _send(response: Any, page: CachedPage, token: str) -> None:
     response.vary.add("Accept-Encoding")
-    if encoding is not None:
-        response.content_encoding = encoding
+    if page.deflated and request.accept_encodings["gzip"]:
+        response.set_data(page.gzip(token))
+        response.content_encoding = "gzip"
+    else:
+        response.set_data(page.body(token))

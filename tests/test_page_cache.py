@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import brotli
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -62,7 +61,7 @@ def _keys(app: Flask) -> set[str]:
 
 
 @pytest.mark.parametrize("path", CACHED)
-def test_cached_page_is_the_rendered_page_and_sets_no_cookie(
+def test_cached_page_is_the_rendered_page_with_a_fresh_token(
     strict_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     uncached = _app(tmp_path / "plain", monkeypatch, WTF_CSRF_ENABLED=True,
@@ -74,46 +73,24 @@ def test_cached_page_is_the_rendered_page_and_sets_no_cookie(
     second = strict_app.test_client().get(path)  # served from memory
     for response in (first, second):
         assert response.status_code == reference.status_code == 200
-        assert response.get_data() == reference.get_data()
-        # The headers of a render, and a Vary that says the encoding was chosen.
-        assert sorted((k, v) for k, v in response.headers.items() if k != "Vary") == \
-            sorted((k, v) for k, v in reference.headers.items() if k != "Vary")
+        html = response.get_data(as_text=True)
+        assert "limber-csrf-" not in html
+        assert META.sub("", html) == META.sub("", reference.get_data(as_text=True))
+        assert _token(html)
+        # Every header as the uncached app sends it (the cookie's value is the visitor's own),
+        # and a Vary that says the encoding was chosen.
+        assert sorted((k, v) for k, v in response.headers.items()
+                      if k not in ("Set-Cookie", "Vary")) == \
+            sorted((k, v) for k, v in reference.headers.items()
+                   if k not in ("Set-Cookie", "Vary"))
         assert "Accept-Encoding" in response.headers["Vary"]
         assert response.content_type == "text/html; charset=utf-8"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-        # Nothing per visitor: no token to post with, no cookie.
-        assert "Set-Cookie" not in response.headers
-        assert not META.search(response.get_data(as_text=True))
+        assert "limber_session=" in response.headers["Set-Cookie"]
+    assert _token(first.get_data(as_text=True)) != _token(second.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("first", [True, False], ids=["rendered", "from-memory"])
-def test_pages_are_sent_in_the_best_encoding_the_browser_takes(client: FlaskClient,
-                                                               first: bool) -> None:
-    path = "/routines/back-unwind/play"
-    if not first:
-        client.get(path)
-    plain = client.get(path).get_data()
-    if first:
-        client.application.extensions["limber_page_cache"]._pages.clear()
-    asks = {"br, gzip": "br", "gzip, deflate": "gzip", "br;q=0, gzip": "gzip",
-            "identity": None, "": None}
-    for accept, encoding in asks.items():
-        if first:
-            client.application.extensions["limber_page_cache"]._pages.clear()
-        response = client.get(path, headers={"Accept-Encoding": accept})
-        assert response.headers.get("Content-Encoding") == encoding, accept
-        body = response.get_data()
-        assert int(response.headers["Content-Length"]) == len(body)
-        if encoding == "br":
-            body = brotli.decompress(body)
-        elif encoding == "gzip":
-            body = gzip.decompress(body)
-        assert body == plain
-        if encoding:
-            assert len(response.get_data()) < len(plain) / 3  # worth the work on a phone
-
-
-def test_a_page_is_rendered_once_for_every_guest(
+def test_each_visitor_gets_a_token_valid_for_their_own_session_only(
     strict_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from stretch_app.views import pages
@@ -127,26 +104,30 @@ def test_a_page_is_rendered_once_for_every_guest(
     real_render = pages.render_template
     monkeypatch.setattr(pages, "render_template", render)
     anna, ben = strict_app.test_client(), strict_app.test_client()
-    assert anna.get("/routines").get_data() == ben.get("/routines").get_data()
+    anna_token = _token(anna.get("/routines").get_data(as_text=True))
+    ben_token = _token(ben.get("/routines").get_data(as_text=True))  # from the cache
     assert renders == ["routines.html"]
+    assert anna_token != ben_token
     assert _keys(strict_app) == {"/routines?"}
+    # Ben's token does not sign Anna up; each one's own does.
+    refused = anna.post("/signup", data={"login": "anna", "password": PASSWORD,
+                                         "time_zone": "UTC", "csrf_token": ben_token})
+    assert refused.status_code == 400
+    for client, login, token in ((anna, "anna", anna_token), (ben, "ben", ben_token)):
+        done = client.post("/signup", data={"login": login, "password": PASSWORD,
+                                            "time_zone": "UTC", "csrf_token": token})
+        assert done.status_code == 302, login
 
 
-def test_a_guest_who_browsed_cached_pages_can_sign_up_and_post(strict_app: Flask) -> None:
+def test_a_visitor_keeps_one_token_across_cached_pages(strict_app: Flask) -> None:
     client = strict_app.test_client()
-    for path in CACHED:
-        client.get(path)
-    token = _token(client.get("/signup").get_data(as_text=True))
-    done = client.post("/signup", data={"login": "anna", "password": PASSWORD,
-                                        "time_zone": "UTC", "csrf_token": token})
-    assert done.status_code == 302
-    # Signed in, the same pages carry a token that the API accepts.
-    page_token = _token(client.get("/routines/back-unwind/play").get_data(as_text=True))
-    assert client.post("/api/completions", json={}, headers={"X-CSRFToken": "wrong"}
-                       ).status_code == 400
-    # Past the CSRF check: the empty body is refused for its fields.
-    assert client.post("/api/completions", json={}, headers={"X-CSRFToken": page_token}
-                       ).status_code == 422
+    client.get("/routines")
+    tokens = {_token(client.get(path).get_data(as_text=True)) for path in CACHED}
+    # One session secret behind every page's token: any of them passes the check.
+    for token in tokens:
+        response = client.post("/login", data={"login": "nobody", "password": "wrong-password",
+                                               "csrf_token": token})
+        assert response.status_code != 400
 
 
 def test_signed_in_visitors_never_get_or_fill_the_cache(strict_app: Flask) -> None:
@@ -177,18 +158,20 @@ def test_bad_filters_still_answer_400_and_are_not_kept(client: FlaskClient, app:
         assert response.status_code == 400
         html = response.get_data(as_text=True)
         assert "max_minutes must be a whole number" in html
+        assert _token(html) and "limber-csrf-" not in html
     assert client.get("/poses?area=nowhere").status_code == 400
     assert _keys(app) == set()
     assert client.get("/routines?max_minutes=5").status_code == 200
     assert _keys(app) == {"/routines?max_minutes=5"}
 
 
-def test_error_pages_are_not_kept(client: FlaskClient, app: Flask) -> None:
+def test_error_pages_carry_a_real_token_and_are_not_kept(client: FlaskClient, app: Flask) -> None:
     for path in ("/routines/no-such-routine", "/routines/no-such-routine/play",
                  "/poses/no-such-pose"):
         response = client.get(path)
         assert response.status_code == 404
-        assert "Not Found" in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert _token(html) and "limber-csrf-" not in html
     assert _keys(app) == set()
 
 
@@ -230,7 +213,7 @@ def test_cache_is_bounded_by_entries_and_bytes() -> None:
     cache = PageCache(max_entries=3, max_bytes=100)
 
     def page(size: int) -> CachedPage:
-        return CachedPage(200, (), b"x" * size)
+        return CachedPage(200, (), (b"x" * size,))
 
     for key in "abc":
         cache.put(key, page(10))
@@ -241,6 +224,45 @@ def test_cache_is_bounded_by_entries_and_bytes() -> None:
     assert [k for k in "acde" if cache.get(k)] == ["d", "e"]  # 100 bytes at most
     cache.put("f", page(101))  # larger than the whole cache: not kept
     assert cache.get("f") is None and cache.get("e") is not None
+
+
+def test_token_is_escaped_into_the_page() -> None:
+    assert CachedPage(200, (), (b"<a ", b">")).body('"<&') == b'<a &#34;&lt;&amp;>'
+
+
+@pytest.mark.parametrize("parts", [(b"<a ", b">"), (b"only one part",), (b"", b"", b"x"),
+                                   (b"<head>" * 500, b"</head>" + b"<p>a routine</p>" * 2000)])
+@pytest.mark.parametrize("token", ["a-visitor-token", '"<&', ""])
+def test_the_gzip_copy_is_the_page_with_the_token(parts: tuple[bytes, ...], token: str) -> None:
+    page = CachedPage.compressed(200, (), parts)
+    assert gzip.decompress(page.gzip(token)) == page.body(token)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["rendered", "from-memory"])
+def test_pages_are_gzipped_for_browsers_that_take_it(strict_app: Flask, first: bool) -> None:
+    path = "/routines/back-unwind/play"
+    cache = _cache(strict_app)
+    for accept, encoded in {"gzip, deflate, br": True, "br;q=1, gzip;q=0": False,
+                            "identity": False, "": False}.items():
+        client = strict_app.test_client()
+        if first:
+            cache._pages.clear()
+        else:
+            client.get(path)
+        response = client.get(path, headers={"Accept-Encoding": accept})
+        body = response.get_data()
+        assert int(response.headers["Content-Length"]) == len(body)
+        assert response.headers.get("Content-Encoding") == ("gzip" if encoded else None), accept
+        html = gzip.decompress(body).decode() if encoded else body.decode()
+        if encoded:
+            assert len(body) < len(html.encode()) / 3  # worth it on a phone's connection
+        assert "limber-csrf-" not in html
+        assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+        # The token in the page is this visitor's own and lets them sign up.
+        done = client.post("/signup", data={"login": f"u{len(accept)}{first}",
+                                            "password": PASSWORD, "time_zone": "UTC",
+                                            "csrf_token": _token(html)})
+        assert done.status_code == 302, accept
 
 
 def test_web_workers_do_not_load_flask_migrate(tmp_path: Path) -> None:
