@@ -41,6 +41,7 @@ CACHED_ENDPOINTS = frozenset(
 )
 # Magic, deflate, no flags, no modification time, no extra flags, unknown OS (RFC 1952).
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+GZIP_ENCODING = ("Content-Encoding", "gzip")
 
 
 def _deflated(data: bytes, final: bool = False) -> bytes:
@@ -153,9 +154,12 @@ def init_page_cache(app: Flask) -> None:
         key = request.script_root + request.full_path
         page = cache.get(key)
         if page is not None:
-            response = app.response_class(status=page.status, headers=list(page.headers))
-            _send(response, page, generate_csrf())
-            return response
+            token = generate_csrf()
+            if page.deflated and _takes_gzip():
+                return app.response_class(page.gzip(token), status=page.status,
+                                          headers=[*page.headers, GZIP_ENCODING])
+            return app.response_class(page.body(token), status=page.status,
+                                      headers=list(page.headers))
         g.limber_page_key = key
         setattr(g, token_slot(), placeholder)  # the render below writes this, not a token
         return None
@@ -172,20 +176,23 @@ def init_page_cache(app: Flask) -> None:
             return response
         parts = tuple(response.get_data().split(marker))
         if response.status_code == 200 and response.mimetype == "text/html":
+            response.vary.add("Accept-Encoding")
             headers = tuple((k, v) for k, v in response.headers.items()
                             if k.lower() != "content-length")
             page = CachedPage.compressed(200, headers, parts)
             cache.put(key, page)
-            _send(response, page, generate_csrf())
+            token = generate_csrf()
+            if _takes_gzip():
+                response.set_data(page.gzip(token))
+                response.content_encoding = "gzip"
+            else:
+                response.set_data(page.body(token))
         elif len(parts) > 1:  # error pages too carry the placeholder: this visitor's token
             response.set_data(CachedPage(response.status_code, (), parts).body(generate_csrf()))
         return response
 
 
-def _send(response: Any, page: CachedPage, token: str) -> None:
-    response.vary.add("Accept-Encoding")
-    if page.deflated and request.accept_encodings["gzip"]:
-        response.set_data(page.gzip(token))
-        response.content_encoding = "gzip"
-    else:
-        response.set_data(page.body(token))
+def _takes_gzip() -> bool:
+    # Parsed only when sent: a client without the header gets the page as it is.
+    return bool(request.environ.get("HTTP_ACCEPT_ENCODING")) and \
+        request.accept_encodings["gzip"] > 0
