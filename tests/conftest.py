@@ -152,3 +152,15 @@ def user_client(client: FlaskClient) -> Iterator[FlaskClient]:
     """A client signed in as a fresh user 'sam' in Europe/London."""
     sign_up(client)
     yield client
+
+
+def assert_schema_matches_models() -> None:
+    """Assert the migrated database (in the app context) has exactly the models' schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    names = set(inspect(db.engine).get_table_names())
+    assert {"users", "completions", "days_off", "cramp_entries"} <= names
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []

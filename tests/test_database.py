@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, text
 
 from stretch_app import create_app
 from stretch_app.extensions import db
 
-from .conftest import make_config, sign_up
+from .conftest import assert_schema_matches_models, make_config, sign_up
 
 
 @pytest.mark.sqlite_only
@@ -80,11 +78,7 @@ def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkey
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db"))
     with app.app_context():
         upgrade()
-        names = set(inspect(db.engine).get_table_names())
-        assert {"users", "completions", "days_off", "cramp_entries"} <= names
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-        assert diff == []
+        assert_schema_matches_models()
         db.engine.dispose()
 
 

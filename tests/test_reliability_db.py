@@ -25,7 +25,14 @@ from stretch_app.config import from_environment, normalise_database_url
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
 
-from .conftest import ON_POSTGRES, PASSWORD, TEST_DATABASE_URL, make_config, sign_up
+from .conftest import (
+    ON_POSTGRES,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    assert_schema_matches_models,
+    make_config,
+    sign_up,
+)
 from .test_api_completions import body
 
 BUSY_MS = 200
@@ -213,10 +220,8 @@ def test_failed_sign_ins_count_across_workers(app: Flask, tmp_path: Path) -> Non
 def test_migrations_match_the_models_on_postgres(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import create_engine
 
     schema = f"limber_migrate_{os.getpid()}"
     url = normalise_database_url(TEST_DATABASE_URL)
@@ -232,11 +237,7 @@ def test_migrations_match_the_models_on_postgres(
     try:
         with app.app_context():
             upgrade()
-            names = set(inspect(db.engine).get_table_names())
-            assert {"users", "completions", "days_off", "cramp_entries"} <= names
-            with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-            assert diff == []
+            assert_schema_matches_models()
             db.engine.dispose()
     finally:
         with admin.begin() as conn:
