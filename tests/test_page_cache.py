@@ -289,3 +289,23 @@ def test_signing_in_after_a_cached_view_shows_the_signed_in_page(client: FlaskCl
     assert 'data-signed-in="true"' in client.get("/routines").get_data(as_text=True)
     client.post("/logout")
     assert 'data-signed-in="false"' in client.get("/routines").get_data(as_text=True)
+
+
+def test_a_browser_back_with_only_its_remember_cookie_is_signed_in(app: Flask) -> None:
+    """The session cookie is gone (browser restarted), the remember cookie is not: the cached
+    guest pages must not be served, and the page says it was made for a signed-in visitor."""
+    guest = app.test_client()
+    for path in CACHED:
+        assert 'data-signed-in="false"' in guest.get(path).get_data(as_text=True)
+    sign_up(app.test_client())
+    member = app.test_client()
+    member.post("/login", data={"login": "sam", "password": PASSWORD, "remember": "y"})
+    remembered = member.get_cookie(app.config["REMEMBER_COOKIE_NAME"])
+    assert remembered is not None
+    returning = app.test_client()  # no session cookie, only the remember cookie
+    returning.set_cookie(remembered.key, remembered.value, domain="localhost")
+    for path in CACHED:
+        response = returning.get(path)
+        assert 'data-signed-in="true"' in response.get_data(as_text=True), path
+        assert response.headers["X-Limber-Session"] == "user", path
+    assert guest.get("/routines").headers["X-Limber-Session"] == "guest"

@@ -89,13 +89,15 @@ def input_error(exc: InputError) -> Any:
 def post_completion() -> Any:
     try:
         data = CompletionIn.model_validate(json_body())
-        result = record_completion(current_user, data, catalog(), datetime.now(UTC))
+        # The user itself, not the proxy: record_completion reads it a few times.
+        user = current_user._get_current_object()
+        result = record_completion(user, data, catalog(), datetime.now(UTC))
     except ValidationError as exc:
         return validation_error(exc)
     except InputError as exc:
         return input_error(exc)
+    db.session.commit()  # first: SQLite's write lock is held until here
     body = completion_json(result.completion)
-    db.session.commit()
     if result.status == 409:
         return json_error(409, "conflict", "A different session was already saved with this id.")
     return jsonify(body), result.status
