@@ -6,6 +6,11 @@ everything else goes to Limber, created exactly as `stretch_app/wsgi.py` creates
 (without Flask-Migrate). Both run in the same worker processes, so the ceiling is the
 fastest this stack (gunicorn, sync workers, Werkzeug, Flask) can answer on this machine at
 the same moment. The production app never sees this.
+
+Limber gets one extra route here, `POST /api/__bench/signed-in` (FLOOR_PATH): signed in and
+CSRF-checked exactly like `POST /api/completions`, but it writes nothing and answers 201 with
+`{}`. It is the floor under any signed-in write: what the session, CSRF and user checks cost
+before a write begins.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask, jsonify
+from flask_login import login_required
 
 from stretch_app import create_app
 from stretch_app.config import StartupError
 
-from .server import CEILING_PATH, CEILING_PREFIX
+from .server import CEILING_PATH, CEILING_PREFIX, FLOOR_PATH
 
 ceiling = Flask("limber_bench_ceiling")
 
@@ -34,6 +40,17 @@ try:
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)
+
+floor = Blueprint("bench_floor", __name__)
+
+
+@floor.post(FLOOR_PATH)
+@login_required
+def signed_in_floor() -> tuple[Any, int]:
+    return jsonify({}), 201
+
+
+limber.register_blueprint(floor)
 
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -41,7 +41,7 @@ from .seed import (
     instance_env,
     seed_users,
 )
-from .server import CEILING_PATH, HOST, running, stop_all
+from .server import CEILING_PATH, FLOOR_PATH, HOST, running, stop_all
 
 HERE = Path(__file__).resolve().parent
 HISTORY_DAYS = (10, 365, 3650)
@@ -156,6 +156,7 @@ def run_all(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
                f"/routines/{routine.slug}/play", budget="page"),
         Target("api_routines", "GET /api/routines", "GET", "/api/routines"),
         Target("api_stats", "GET /api/stats (1 year)", "GET", "/api/stats", signed_in=True),
+        Target("floor", f"POST {FLOOR_PATH} (signed in, writes nothing)", "POST", FLOOR_PATH),
         Target("post", "POST /api/completions", "POST", "/api/completions", budget="post"),
     ]
     steps = len(routine.expanded_steps)
@@ -205,7 +206,7 @@ def load_round(args: argparse.Namespace, env: dict[str, str], scratch: Path, wor
                 slices.append(loader.run(target, args.slice))
             out["background_cores"] = meter.background_cores()
             time.sleep(1)  # requests wrk left in flight are still answered: let them land
-            posts = [r for r in slices if r.nonce]
+            posts = [r for r in slices if r.nonce and r.key == "post"]
             stored = count_by_id_prefix(app, post_user_id, [r.nonce or "" for r in posts])
         finally:
             loader.close()
@@ -221,7 +222,7 @@ def load_round(args: argparse.Namespace, env: dict[str, str], scratch: Path, wor
             row["ratios"] = ratios
             verdict, why = budgets.load_verdict(target.budget, row["ratio"], row["p99_ms"],
                                                 row["errors"])
-            if target.method == "POST":
+            if target.key == "post":
                 # Each answered POST stored a new session under its slice's id prefix (and
                 # up to one per connection more: requests in flight when wrk stopped).
                 new_rows = sum(stored.values())

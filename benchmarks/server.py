@@ -17,6 +17,7 @@ from pathlib import Path
 HOST = "127.0.0.1"
 CEILING_PREFIX = "/__bench/"
 CEILING_PATH = CEILING_PREFIX + "hello"  # answered by bench_wsgi's bare Flask app
+FLOOR_PATH = "/api/__bench/signed-in"  # Limber's checks for a signed-in POST, no write
 ROOT = Path(__file__).resolve().parent.parent
 _running: list[subprocess.Popen[bytes]] = []
 
