@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -48,41 +46,6 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> 
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@contextmanager
-def read_before_writing() -> Iterator[None]:
-    """Run the enclosed reads in their own short transaction, ended before any write begins.
-
-    On SQLite a request that may write starts with BEGIN IMMEDIATE, which takes the database's
-    write lock at its first statement. When that statement is only the signed-in user's row,
-    the lock would be held through the CSRF check, parsing and validation, and other workers'
-    writes would queue behind all of it. Objects loaded here stay loaded (not expired).
-    """
-    session = db.session()
-    if (
-        request.method in READ_ONLY_METHODS
-        or g.get("limber_reads_only")
-        or session.in_transaction()
-        or not is_sqlite(current_app)
-    ):
-        yield
-        return
-    g.limber_reads_only = True
-    try:
-        yield
-    except BaseException:
-        session.rollback()
-        raise
-    else:
-        keep = session.expire_on_commit
-        session.expire_on_commit = False
-        try:
-            session.commit()  # nothing to write: ends the read snapshot
-        finally:
-            session.expire_on_commit = keep
-    finally:
-        g.pop("limber_reads_only", None)
 
 
 def _is_memory(engine: Engine) -> bool:
