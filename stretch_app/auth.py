@@ -230,20 +230,22 @@ class _UserReader:
     def fetch(self, engine: Engine, uid: int) -> dict[str, Any] | None:
         """Return the user's column values, or None when there is no such user."""
         params: Any = (uid,) if self.positional else {"uid": uid}
-        raw = engine.raw_connection()
+        dbapi_error = engine.dialect.loaded_dbapi.Error
         try:
-            cursor = raw.cursor()
+            raw = engine.raw_connection()  # a new connection runs its set-up, which may fail too
             try:
-                cursor.execute(self.sql, params)
-                row = cursor.fetchone()
+                cursor = raw.cursor()
+                try:
+                    cursor.execute(self.sql, params)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
             finally:
-                cursor.close()
-        except engine.dialect.loaded_dbapi.Error as exc:
+                raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
+        except dbapi_error as exc:
             # Wrapped as SQLAlchemy would, so a locked database still answers 503.
-            raise DBAPIError.instance(self.sql, params, exc, engine.dialect.loaded_dbapi.Error,
+            raise DBAPIError.instance(self.sql, params, exc, dbapi_error,
                                       dialect=engine.dialect) from exc
-        finally:
-            raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
         if row is None:
             return None
         return {name: (value if convert is None else convert(value))

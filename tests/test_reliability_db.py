@@ -123,6 +123,33 @@ def test_held_lock_gives_503_with_retry_after_and_writes_nothing(
     assert _rows(app)["completions"] == before["completions"] + 1
 
 
+def test_a_lock_that_stops_reads_gives_a_signed_in_request_503_not_500(
+    short_timeout_app: Flask,
+) -> None:
+    """The signed-in user's row is read outside the ORM: when even that read is locked out (a
+    process holding the database in exclusive locking mode as a worker starts), the request
+    still gets the contract's 503, not a server error."""
+    app = short_timeout_app
+    client = app.test_client()
+    sign_up(client)
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with app.app_context():
+        db.engine.dispose()  # exclusive locking needs the file to itself: a worker starting up
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE users SET weekly_goal = weekly_goal")
+        response = client.get("/api/stats")
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "busy"
+        assert int(response.headers["Retry-After"]) > 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert client.get("/api/stats").status_code == 200
+
+
 def test_held_lock_at_sign_in_is_503_not_a_failed_attempt(short_timeout_app: Flask) -> None:
     app = short_timeout_app
     client = app.test_client()
