@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .driver_sql import DriverStatement
 from .extensions import db, login_manager
 from .models import LoginThrottle, User, utcnow
 
@@ -204,52 +205,25 @@ def is_signed_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
-@dataclass(frozen=True)
-class _UserReader:
-    """The signed-in user's row as one driver-level query for one engine, with its converters."""
-
-    sql: str
-    positional: tuple[str, ...] | None  # parameter order, for drivers taking `?`
-    columns: tuple[str, ...]
-    converters: tuple[Any, ...]  # each column's result processor for the dialect, or None
-
-    @classmethod
-    def for_engine(cls, engine: Engine) -> _UserReader:
-        """Compile the user's SELECT for the engine's dialect, once."""
+def _user_row(engine: Engine, uid: int) -> dict[str, Any] | None:
+    """Return the user's column values from one driver query outside any session, or None."""
+    statements = current_app.extensions.setdefault("limber_user_select", {})
+    statement = statements.get(engine)
+    if statement is None:
         table = User.__table__
-        dialect = engine.dialect
-        compiled = select(table).where(table.c.id == bindparam("uid")).compile(dialect=dialect)
-        return cls(
-            sql=compiled.string,
-            positional=tuple(compiled.positiontup) if compiled.positional else None,
-            columns=tuple(c.key for c in table.c),
-            converters=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
-                             for c in table.c),
-        )
-
-    def fetch(self, engine: Engine, uid: int) -> dict[str, Any] | None:
-        """Return the user's column values, or None when there is no such user."""
-        params: Any = (uid,) if self.positional else {"uid": uid}
-        dbapi_error = engine.dialect.loaded_dbapi.Error
-        try:
-            raw = engine.raw_connection()  # a new connection runs its set-up, which may fail too
-            try:
-                cursor = raw.cursor()
-                try:
-                    cursor.execute(self.sql, params)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
-            finally:
-                raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
-        except dbapi_error as exc:
-            # Wrapped as SQLAlchemy would, so a locked database still answers 503.
-            raise DBAPIError.instance(self.sql, params, exc, dbapi_error,
-                                      dialect=engine.dialect) from exc
-        if row is None:
-            return None
-        return {name: (value if convert is None else convert(value))
-                for name, convert, value in zip(self.columns, self.converters, row, strict=True)}
+        statement = statements[engine] = DriverStatement.compile(
+            select(table).where(table.c.id == bindparam("uid")), engine.dialect)
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()  # a new connection runs its set-up, which may fail too
+    except dbapi_error as exc:
+        # Wrapped as SQLAlchemy would, so a locked database still answers 503.
+        raise DBAPIError.instance(statement.sql, None, exc, dbapi_error,
+                                  dialect=engine.dialect) from exc
+    try:
+        return statement.first(raw, {"uid": uid})
+    finally:
+        raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
 
 
 def load_signed_in_user(uid: int, version: int) -> User | None:
@@ -262,12 +236,7 @@ def load_signed_in_user(uid: int, version: int) -> User | None:
     # also keeps it out of SQLite's write lock: a POST takes BEGIN IMMEDIATE at its first write.
     # The request's later reads may see a newer database than this row, as on PostgreSQL,
     # where each statement sees what was committed before it anyway.
-    engine = db.engine
-    readers = current_app.extensions.setdefault("limber_user_reader", {})
-    reader = readers.get(engine)
-    if reader is None:
-        reader = readers[engine] = _UserReader.for_engine(engine)
-    values = reader.fetch(engine, uid)
+    values = _user_row(db.engine, uid)
     if values is None or values["session_version"] != version:
         return None
     session = db.session()

@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from pydantic import (
@@ -21,9 +22,11 @@ from pydantic import (
 )
 from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .catalog import AREAS, Catalog
+from .driver_sql import DriverStatement
 from .extensions import db
 from .models import Completion, DayOff, StreakRun, User
 from .streaks import (
@@ -135,7 +138,7 @@ class Recorded:
 
 _COMPLETIONS = Completion.__table__
 _USERS = User.__table__
-_STATEMENTS: dict[str, Any] = {}
+_STATEMENTS: dict[Dialect, tuple[DriverStatement, ...]] = {}
 _RECORDED_FIELDS = (
     "user_id", "client_id", "routine_slug", "routine_title", "areas", "started_at", "ended_at",
     "time_zone", "local_date", "steps_done", "steps_total", "seconds_done", "finished",
@@ -143,22 +146,22 @@ _RECORDED_FIELDS = (
 )  # fmt: skip
 
 
-def _completion_statements(dialect: str) -> Any:
-    """Return the statements of record_completion, built once per dialect (not per request).
+def _completion_statements(dialect: Dialect) -> tuple[DriverStatement, ...]:
+    """Return the statements of record_completion, compiled once per dialect.
 
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING every column (no row when the id was
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING the new id (no row when the id was
     already there), the SELECT of the stored row for that case, the totals UPDATE, and
     whether the day had a finished session already, all with bound parameters.
     """
     found = _STATEMENTS.get(dialect)
     if found is None:
-        module = postgresql if dialect == "postgresql" else sqlite
+        module = postgresql if dialect.name == "postgresql" else sqlite
         c = _COMPLETIONS.c
         insert = (
             module.insert(_COMPLETIONS)
             .values({name: bindparam(name, type_=c[name].type) for name in _RECORDED_FIELDS})
             .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
-            .returning(*_COMPLETIONS.columns)
+            .returning(c.id)
         )
         stored = select(_COMPLETIONS).where(
             c.user_id == bindparam("user_id"), c.client_id == bindparam("client_id")
@@ -175,7 +178,9 @@ def _completion_statements(dialect: str) -> Any:
         other_finished = select(c.id).where(
             c.user_id == bindparam("uid"), c.local_date == bindparam("day", type_=Date),
             c.finished.is_(True), c.id != bindparam("new_id")).limit(1)
-        found = _STATEMENTS[dialect] = (insert, stored, totals, other_finished)
+        found = _STATEMENTS[dialect] = tuple(
+            DriverStatement.compile(s, dialect) for s in (insert, stored, totals, other_finished)
+        )
     return found
 
 
@@ -202,30 +207,34 @@ def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: dat
         "finished": data.finished,
         "created_at": _utc_naive(now),
     }
-    insert, select_stored, totals, other_finished = _completion_statements(
-        db.session.get_bind().dialect.name
-    )
+    # The statements run on the session's own connection, inside its transaction (SQLite's
+    # BEGIN IMMEDIATE happens here), so a streak refresh below commits or rolls back with them.
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    insert, select_stored, totals, other_finished = _completion_statements(connection.dialect)
     # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
-    # RETURNING, not rowcount (SQLAlchemy reports -1 for INSERT on PostgreSQL): the new row,
+    # RETURNING, not rowcount (SQLAlchemy reports -1 for INSERT on PostgreSQL): the new id,
     # or none when the id was already there, and only then is the stored one read back.
-    stored = db.session.execute(insert, values).first()
-    if stored is not None:
-        finished, seconds = db.session.execute(
-            totals, {"uid": user.id, "add_finished": int(data.finished),
-                     "add_seconds": data.seconds_done}
-        ).one()
+    inserted = insert.first(driver, values)
+    if inserted is not None:
+        stored = SimpleNamespace(id=inserted["id"], **values)
+        sums = totals.first(driver, {"uid": user.id, "add_finished": int(data.finished),
+                                     "add_seconds": data.seconds_done})
+        if sums is None:  # the insert's foreign key needed the row: nothing deleted it since
+            raise RuntimeError("the signed-in user's row vanished while recording a session")
         # The loaded user shows the new totals, as after an ORM update, without being dirty.
-        set_committed_value(user, "finished_count", finished)
-        set_committed_value(user, "seconds_total", seconds)
+        set_committed_value(user, "finished_count", sums["finished_count"])
+        set_committed_value(user, "seconds_total", sums["seconds_total"])
         # Runs change only when a date becomes active: at most once a day, not every session.
-        if data.finished and db.session.execute(
-            other_finished, {"uid": user.id, "day": stored.local_date, "new_id": stored.id}
-        ).first() is None:
+        if data.finished and other_finished.first(
+            driver, {"uid": user.id, "day": stored.local_date, "new_id": stored.id}
+        ) is None:
             refresh_streaks(user)
         return Recorded(201, stored)
-    stored = db.session.execute(
-        select_stored, {"user_id": user.id, "client_id": data.id}
-    ).one()
+    row = select_stored.first(driver, {"user_id": user.id, "client_id": data.id})
+    if row is None:  # the id's row was there when inserting; nothing deletes single sessions
+        raise RuntimeError("a completion vanished while it was being recorded")
+    stored = SimpleNamespace(**row)
     same = all(
         getattr(stored, key) == values[key]
         for key in ("routine_slug", "started_at", "ended_at", "time_zone", "steps_done",

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from stretch_app import create_app
+from stretch_app.database import WRITER_LOCK_SUFFIX, is_lock_error
 from stretch_app.extensions import db
 
 from .conftest import assert_schema_matches_models, make_config, sign_up
@@ -79,6 +87,107 @@ def test_a_signed_in_write_takes_the_lock_only_for_its_writes(app: Flask) -> Non
             db.engine.dispose()
     assert seen[:3] == ["SELECT user", "BEGIN IMMEDIATE", "INSERT INTO completions"]
     assert seen[-1] == "COMMIT"
+
+
+def _lock_is_free(engine: Engine) -> bool:
+    fd = os.open(str(engine.url.database) + WRITER_LOCK_SUFFIX, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also drops the lock if it was taken
+    return True
+
+
+@pytest.fixture
+def traced_engine(app: Flask) -> Iterator[tuple[Engine, list[tuple[int, str]]]]:
+    """The app's engine with every statement its connections run logged at the driver."""
+    log: list[tuple[int, str]] = []
+
+    def trace(dbapi_connection, _record) -> None:  # noqa: ANN001
+        key = id(dbapi_connection)
+        dbapi_connection.set_trace_callback(lambda sql: log.append((key, sql.split()[0])))
+
+    with app.app_context():
+        engine = db.engine
+        engine.dispose()
+        event.listen(engine, "connect", trace)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (n INTEGER)")
+        log.clear()
+        yield engine, log
+        event.remove(engine, "connect", trace)
+        engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_second_writer_waits_its_turn_before_beginning(traced_engine) -> None:  # noqa: ANN001
+    """The second writer does not start BEGIN IMMEDIATE (and sleep in SQLite's busy handler,
+    1, 2, 5 ... ms at a time) while the first holds the write: it begins after the commit."""
+    engine, log = traced_engine
+    first = engine.connect()
+    first.begin()  # outside a request: a write transaction
+    first.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+    assert not _lock_is_free(engine)
+    waiting = threading.Event()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            waiting.set()
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO scratch VALUES (2)")
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    waiting.wait(5)
+    time.sleep(0.2)
+    assert thread.is_alive()  # still waiting ...
+    assert [sql for _, sql in log].count("BEGIN") == 1  # ... before its own BEGIN
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert not thread.is_alive() and errors == []
+    first_id = log[0][0]
+    second_begin = next(i for i, (key, sql) in enumerate(log) if sql == "BEGIN" and key != first_id)
+    assert log.index((first_id, "COMMIT")) < second_begin
+    assert _lock_is_free(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT n FROM scratch ORDER BY n").scalars().all() == [1, 2]
+
+
+@pytest.mark.sqlite_only
+def test_the_writer_lock_is_given_back_on_rollback_error_and_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(make_config(tmp_path, DB_BUSY_TIMEOUT_MS=100))
+    with app.app_context():
+        engine = db.engine
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (n INTEGER PRIMARY KEY)")
+        # A failed statement, then the rollback: the lock is free again.
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO scratch VALUES (1), (1)")
+        assert _lock_is_free(engine)
+        # A writer that waited past the busy timeout gets a lock error and holds nothing.
+        holder = engine.connect()
+        holder.begin()
+        holder.exec_driver_sql("INSERT INTO scratch VALUES (2)")
+        with pytest.raises(OperationalError) as waited, engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO scratch VALUES (3)")
+        assert is_lock_error(waited.value)
+        holder.rollback()
+        holder.close()
+        assert _lock_is_free(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO scratch VALUES (4)")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT n FROM scratch").scalars().all() == [4]
+        engine.dispose()
 
 
 def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkeypatch) -> None:

@@ -123,6 +123,31 @@ def test_held_lock_gives_503_with_retry_after_and_writes_nothing(
     assert _rows(app)["completions"] == before["completions"] + 1
 
 
+def test_a_write_of_this_app_held_past_the_busy_timeout_gives_503_too(
+    short_timeout_app: Flask,
+) -> None:
+    """Writers of the app queue on its writer lock file before SQLite's lock: that wait ends
+    at the busy timeout as well, with the same 503, and the lock is free afterwards."""
+    app = short_timeout_app
+    client = app.test_client()
+    sign_up(client)
+    data = body()
+    before = _rows(app)
+    with app.app_context(), db.engine.connect() as holder:
+        holder.begin()  # outside a request: a write transaction, queued like any other
+        holder.exec_driver_sql("UPDATE users SET weekly_goal = weekly_goal")
+        began = time.monotonic()
+        response = client.post("/api/completions", json=data)
+        assert time.monotonic() - began < 5
+        assert response.status_code == 503
+        assert int(response.headers["Retry-After"]) > 0
+        assert response.get_json()["error"]["code"] == "busy"
+        holder.rollback()
+    assert _rows(app) == before
+    assert client.post("/api/completions", json=data).status_code == 201
+    assert _rows(app)["completions"] == before["completions"] + 1
+
+
 def test_a_lock_that_stops_reads_gives_a_signed_in_request_503_not_500(
     short_timeout_app: Flask,
 ) -> None:
