@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .extensions import db
 
@@ -118,25 +118,33 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> 
         # (or loses updates) when another writer got in between; writes must lock up front.
         # Requests that cannot change state keep cheap deferred reads, and so does the error
         # page after a lock error (it reads the signed-in user; WAL lets reads through).
+        driver = connection.connection.driver_connection
         if has_request_context() and (
             request.method in READ_ONLY_METHODS or g.get("limber_reads_only")
         ):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            driver = connection.connection.driver_connection
-            queued = isinstance(driver, QueuedWriterConnection)
-            try:
-                if queued:
+            _run(driver, "BEGIN")
+            return
+        queued = isinstance(driver, QueuedWriterConnection)
+        try:
+            if queued:
+                try:
                     driver.take_writer_lock(busy_timeout_ms / 1000)
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                if queued:
-                    driver.give_back_writer_lock()
-                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
-            except BaseException:
-                if queued:
-                    driver.give_back_writer_lock()
-                raise
+                except sqlite3.OperationalError as exc:
+                    raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+            _run(driver, "BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                driver.give_back_writer_lock()
+            raise
+
+
+def _run(driver: sqlite3.Connection, statement: str) -> None:
+    # Straight to the driver: through exec_driver_sql each BEGIN cost an execution context
+    # (about 0.02 ms of every write). Errors are SQLAlchemy's classes, as the handlers expect.
+    try:
+        driver.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def _is_memory(engine: Engine) -> bool:

@@ -35,17 +35,22 @@ def test_pragmas_on_every_connection(app: Flask) -> None:
 def _begins(app: Flask, method: str) -> list[str]:
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
+    def trace(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # At the driver: the BEGIN is sent there, not through SQLAlchemy's statement events.
+        dbapi_connection.set_trace_callback(
+            lambda sql: seen.append(sql) if sql.startswith("BEGIN") else None)
 
-    with app.test_request_context("/", method=method):
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+    with app.app_context():
+        db.engine.dispose()
+        event.listen(db.engine, "connect", trace)
+    try:
+        with app.test_request_context("/", method=method):
             db.session.execute(text("SELECT 1"))
             db.session.rollback()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "connect", trace)
+            db.engine.dispose()
     return seen
 
 
