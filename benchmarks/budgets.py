@@ -29,7 +29,7 @@ def load_verdict(budget: str | None, ratio: float, p99_ms: float, errors: int
     if budget == "page":
         problems = []
         if ratio < PAGE_MIN_RATIO:
-            problems.append(f"ratio < {PAGE_MIN_RATIO}")
+            problems.append(f"ratio {ratio:.3f} < {PAGE_MIN_RATIO}")
         if p99_ms >= PAGE_MAX_P99_MS:
             problems.append(f"p99 ≥ {PAGE_MAX_P99_MS:.0f} ms")
         if errors:
@@ -39,7 +39,7 @@ def load_verdict(budget: str | None, ratio: float, p99_ms: float, errors: int
     if budget == "post":
         problems = []
         if ratio < POST_MIN_RATIO:
-            problems.append(f"ratio < {POST_MIN_RATIO}")
+            problems.append(f"ratio {ratio:.3f} < {POST_MIN_RATIO}")
         if errors > POST_MAX_ERRORS:
             problems.append(f"{errors} errors")
         return verdict(not problems, ", ".join(problems) or f"≥ {POST_MIN_RATIO}×, 0 errors")
