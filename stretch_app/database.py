@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import time
@@ -14,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .extensions import db
+
+logger = logging.getLogger(__name__)
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -51,7 +54,14 @@ class QueuedWriterConnection(sqlite3.Connection):
         if self._lock_path is None or self._holding:
             return
         if self._lock_fd < 0:
-            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                # Read-only is enough for flock, so a file another account created still opens.
+                self._lock_fd = os.open(self._lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC,
+                                        0o644)
+            except OSError as exc:
+                logger.warning("writer queue off for this connection: %s", exc)
+                self._lock_path = None  # SQLite's busy handler alone, as without the queue
+                return
         deadline = time.monotonic() + timeout
         pause = _FIRST_PAUSE
         while True:

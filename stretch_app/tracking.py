@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from pydantic import (
     AwareDatetime,
@@ -138,7 +139,8 @@ class Recorded:
 
 _COMPLETIONS = Completion.__table__
 _USERS = User.__table__
-_STATEMENTS: dict[Dialect, tuple[DriverStatement, ...]] = {}
+# Per dialect object, which its engine keeps alive: apps made and dropped (tests) leave none.
+_STATEMENTS: WeakKeyDictionary[Dialect, tuple[DriverStatement, ...]] = WeakKeyDictionary()
 _RECORDED_FIELDS = (
     "user_id", "client_id", "routine_slug", "routine_title", "areas", "started_at", "ended_at",
     "time_zone", "local_date", "steps_done", "steps_total", "seconds_done", "finished",

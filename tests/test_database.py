@@ -195,6 +195,26 @@ def test_the_writer_lock_is_given_back_on_rollback_error_and_timeout(
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
+def test_writes_go_on_when_the_lock_file_cannot_be_opened(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The queue only saves waiting: without its file, SQLite's busy handler is left."""
+    with app.app_context():
+        engine = db.engine
+        engine.dispose()
+        lock = Path(str(engine.url.database) + WRITER_LOCK_SUFFIX)
+        lock.unlink(missing_ok=True)
+        lock.mkdir()  # cannot be opened as a file
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (n INTEGER)")
+            conn.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT n FROM scratch").scalars().all() == [1]
+        engine.dispose()
+    assert "writer queue off" in caplog.text
+
+
 def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db"))
