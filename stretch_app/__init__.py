@@ -129,14 +129,13 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
-    from flask_wtf.csrf import generate_csrf
-
+    from .auth import csrf_token
     from .catalog import AREAS, SITUATION_LABELS
     from .guidance import SAFETY_NOTE
     from .templating import format_duration
 
     app.jinja_env.globals.update(
-        csrf_token=generate_csrf,
+        csrf_token=csrf_token,
         AREAS=AREAS,
         SITUATION_LABELS=SITUATION_LABELS,
         SAFETY_NOTE=SAFETY_NOTE,

@@ -8,7 +8,7 @@ next ones are answered from memory (bounded, least recently used first out).
 The one part that differs per visitor is the CSRF token in `<meta name="csrf-token">` (every
 page carries one, DESIGN §6). The page is rendered with a random placeholder in its place
 (through `g`, where Flask-WTF keeps the request's token), the placeholder is what the cache
-keeps, and every answer gets the visitor's own token put in: exactly what `generate_csrf()`
+keeps, and every answer gets the visitor's own token put in: exactly what `csrf_token()`
 gives a render, session cookie included.
 
 Pages are also sent gzip-compressed to browsers that take it (a player page goes from about
@@ -32,10 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, g, request, session
-from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from .auth import is_signed_in
+from .auth import csrf_token, is_signed_in
 
 CACHED_ENDPOINTS = frozenset(
     {"pages.routines", "pages.routine", "pages.play", "pages.poses", "pages.pose"}
@@ -138,7 +137,7 @@ def init_page_cache(app: Flask) -> None:
     marker = placeholder.encode()
 
     def token_slot() -> str:
-        # Where Flask-WTF keeps the request's token: generate_csrf() returns what is there.
+        # Where Flask-WTF keeps the request's token: csrf_token() returns what is there.
         return app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
     @app.before_request
@@ -155,7 +154,7 @@ def init_page_cache(app: Flask) -> None:
         key = request.script_root + request.full_path
         page = cache.get(key)
         if page is not None:
-            token = generate_csrf()
+            token = csrf_token()
             if page.deflated and _takes_gzip():
                 return app.response_class(page.gzip(token), status=page.status,
                                           headers=[*page.headers, GZIP_ENCODING])
@@ -182,14 +181,14 @@ def init_page_cache(app: Flask) -> None:
                             if k.lower() != "content-length")
             page = CachedPage.compressed(200, headers, parts)
             cache.put(key, page)
-            token = generate_csrf()
+            token = csrf_token()
             if _takes_gzip():
                 response.set_data(page.gzip(token))
                 response.content_encoding = "gzip"
             else:
                 response.set_data(page.body(token))
         elif len(parts) > 1:  # error pages too carry the placeholder: this visitor's token
-            response.set_data(CachedPage(response.status_code, (), parts).body(generate_csrf()))
+            response.set_data(CachedPage(response.status_code, (), parts).body(csrf_token()))
         return response
 
 

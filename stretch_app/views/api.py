@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 
+from ..auth import csrf_token as auth_csrf_token
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
 from ..config import PROJECT_ROOT
 from ..errors import json_error
@@ -53,7 +53,7 @@ def routine(slug: str) -> Any:
 
 @bp.get("/csrf")
 def csrf_token() -> Any:
-    return jsonify({"csrf_token": generate_csrf()})
+    return jsonify({"csrf_token": auth_csrf_token()})
 
 
 def json_body() -> Any:
