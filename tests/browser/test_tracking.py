@@ -45,6 +45,17 @@ def test_streak_shows_and_an_offline_session_is_sent_once(
     expect(page.locator(".stat-card").first).to_contain_text("1")
     expect(page.locator(".stat-card").first).to_contain_text("day streak · today done")
     assert len(stored(page)) == 1
+    # The calendar is wider than a phone and scrolls sideways: it opens on this week.
+    today_cell = page.locator(".heatmap .cell-active").last
+    shown = page.locator(".heatmap-scroll").bounding_box()
+    cell = today_cell.bounding_box()
+    assert shown is not None and cell is not None
+    assert shown["x"] <= cell["x"] and cell["x"] + cell["width"] <= shown["x"] + shown["width"]
+    # The weekly chart's first date label is drawn whole, not cut at the chart's edge.
+    chart = page.locator("svg.bars").bounding_box()
+    label = page.locator("svg.bars .tick").first.bounding_box()
+    assert chart is not None and label is not None and label["width"] > 0
+    assert chart["x"] <= label["x"] and label["x"] + label["width"] <= chart["x"] + chart["width"]
 
     # The second session is played with the connection gone: it waits in the browser.
     page.goto(f"/routines/{sided['slug']}/play")
