@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,12 +20,11 @@ from sqlalchemy import bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .driver_sql import DriverStatement
 from .extensions import db, login_manager
-from .models import LoginThrottle, User, utcnow
+from .models import LoginThrottle, SignedInUser, User, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -208,6 +207,9 @@ def is_signed_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
+_SIGNED_IN_COLUMNS = tuple(f.name for f in fields(SignedInUser))
+
+
 def _user_row(engine: Engine, uid: int) -> dict[str, Any] | None:
     """Return the user's column values from one driver query outside any session, or None."""
     statements = current_app.extensions.setdefault("limber_user_select", {})
@@ -215,7 +217,9 @@ def _user_row(engine: Engine, uid: int) -> dict[str, Any] | None:
     if statement is None:
         table = User.__table__
         statement = statements[engine] = DriverStatement.compile(
-            select(table).where(table.c.id == bindparam("uid")), engine.dialect)
+            select(*(table.c[name] for name in _SIGNED_IN_COLUMNS))
+            .where(table.c.id == bindparam("uid")),
+            engine.dialect)
     dbapi_error = engine.dialect.loaded_dbapi.Error
     try:
         raw = engine.raw_connection()  # a new connection runs its set-up, which may fail too
@@ -229,27 +233,19 @@ def _user_row(engine: Engine, uid: int) -> dict[str, Any] | None:
         raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
 
 
-def load_signed_in_user(uid: int, version: int) -> User | None:
+def load_signed_in_user(uid: int, version: int) -> SignedInUser | None:
     """Return the user a session belongs to, or None when gone or on an ended session version."""
     # Every signed-in request reads this row first. Through the ORM that read cost a session
-    # transaction of its own (pool check-out, begin and commit, result loading): a third of a
-    # signed-in POST that writes nothing, more with four workers. Here it is one driver query
-    # outside the session's transaction, and the row becomes a loaded User in the session
-    # (make_transient_to_detached, then add: no second SELECT). Being outside the transaction
-    # also keeps it out of SQLite's write lock: a POST takes BEGIN IMMEDIATE at its first write.
+    # transaction of its own, and the loaded User an ORM session for the rest of the request:
+    # together a fifth of a signed-in POST that writes nothing. Here it is one driver query
+    # outside any transaction (so also outside SQLite's write lock) and a read-only
+    # SignedInUser; views that change the account load its User row themselves.
     # The request's later reads may see a newer database than this row, as on PostgreSQL,
     # where each statement sees what was committed before it anyway.
     values = _user_row(db.engine, uid)
     if values is None or values["session_version"] != version:
         return None
-    session = db.session()
-    present = session.identity_map.get(session.identity_key(User, uid))
-    if present is not None:  # already in this session (a test holding an app context)
-        return present
-    user = User(**values)
-    make_transient_to_detached(user)
-    session.add(user)
-    return user
+    return SignedInUser(**values)
 
 
 class PlainURLSafeTimedSerializer(URLSafeTimedSerializer):
@@ -316,7 +312,7 @@ def init_auth(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
+    def _load_user(user_id: str) -> SignedInUser | None:
         try:
             raw_id, raw_version = user_id.split(":", 1)
             uid, version = int(raw_id), int(raw_version)

@@ -21,15 +21,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
+from sqlalchemy import Boolean, Date, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.engine import Connection, Dialect
 
 from .catalog import AREAS, Catalog
 from .driver_sql import DriverStatement
 from .extensions import db
-from .models import Completion, DayOff, StreakRun, User
+from .models import Completion, DayOff, SignedInUser, StreakRun, User
 from .streaks import (
     Run,
     StreakSummary,
@@ -186,15 +185,16 @@ def _completion_statements(dialect: Dialect) -> tuple[DriverStatement, ...]:
     return found
 
 
-def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: datetime) -> Recorded:
-    """Store a completion once per (user, client id); report 201, 200 or 409."""
+def completion_row(data: CompletionIn, user_id: int, catalog: Catalog, now: datetime
+                   ) -> dict[str, Any]:
+    """Return the row to store for a posted completion, or raise InputError."""
     if data.started_at > now + FUTURE_SLACK:
         raise InputError("started_at", "started_at is in the future")
     routine = catalog.routines.get(data.routine)
     if routine is None:
         raise InputError("routine", f"unknown routine '{data.routine[:80]}'")
-    values = {
-        "user_id": user.id,
+    return {
+        "user_id": user_id,
         "client_id": data.id,
         "routine_slug": routine.slug,
         "routine_title": routine.title,
@@ -209,36 +209,41 @@ def record_completion(user: User, data: CompletionIn, catalog: Catalog, now: dat
         "finished": data.finished,
         "created_at": _utc_naive(now),
     }
-    # The statements run on the session's own connection, inside its transaction (SQLite's
-    # BEGIN IMMEDIATE happens here), so a streak refresh below commits or rolls back with them.
-    connection = db.session.connection()
+
+
+def record_completion(connection: Connection, user: User | SignedInUser, row: dict[str, Any]
+                      ) -> Recorded:
+    """Store a completion once per (user, client id) in the connection's transaction.
+
+    Report 201 (stored now), 200 (stored before, same session) or 409 (another session had
+    that id). The caller commits; the streak runs are rebuilt in the same transaction.
+    """
+    # The hot path of the app, once per finished routine: on a Core connection of its own
+    # rather than the ORM session, and straight at the driver (see driver_sql).
     driver = connection.connection.driver_connection
     insert, select_stored, totals, other_finished = _completion_statements(connection.dialect)
     # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
     # RETURNING, not rowcount (SQLAlchemy reports -1 for INSERT on PostgreSQL): the new id,
     # or none when the id was already there, and only then is the stored one read back.
-    inserted = insert.first(driver, values)
+    inserted = insert.first(driver, row)
     if inserted is not None:
-        stored = SimpleNamespace(id=inserted["id"], **values)
-        sums = totals.first(driver, {"uid": user.id, "add_finished": int(data.finished),
-                                     "add_seconds": data.seconds_done})
+        stored = SimpleNamespace(id=inserted["id"], **row)
+        sums = totals.first(driver, {"uid": user.id, "add_finished": int(row["finished"]),
+                                     "add_seconds": row["seconds_done"]})
         if sums is None:  # the insert's foreign key needed the row: nothing deleted it since
             raise RuntimeError("the signed-in user's row vanished while recording a session")
-        # The loaded user shows the new totals, as after an ORM update, without being dirty.
-        set_committed_value(user, "finished_count", sums["finished_count"])
-        set_committed_value(user, "seconds_total", sums["seconds_total"])
         # Runs change only when a date becomes active: at most once a day, not every session.
-        if data.finished and other_finished.first(
+        if row["finished"] and other_finished.first(
             driver, {"uid": user.id, "day": stored.local_date, "new_id": stored.id}
         ) is None:
-            refresh_streaks(user)
+            refresh_streaks(user, connection)
         return Recorded(201, stored)
-    row = select_stored.first(driver, {"user_id": user.id, "client_id": data.id})
-    if row is None:  # the id's row was there when inserting; nothing deletes single sessions
+    found = select_stored.first(driver, {"user_id": user.id, "client_id": row["client_id"]})
+    if found is None:  # the id's row was there when inserting; nothing deletes single sessions
         raise RuntimeError("a completion vanished while it was being recorded")
-    stored = SimpleNamespace(**row)
+    stored = SimpleNamespace(**found)
     same = all(
-        getattr(stored, key) == values[key]
+        getattr(stored, key) == row[key]
         for key in ("routine_slug", "started_at", "ended_at", "time_zone", "steps_done",
                     "steps_total", "seconds_done", "finished")
     )
@@ -417,21 +422,25 @@ def recount_totals(user: User) -> None:
     user.finished_count, user.seconds_total = int(finished), int(seconds)
 
 
-def refresh_streaks(user: User) -> None:
-    """Rebuild a user's streak runs from their history (after a change to active days or rest)."""
-    dialect = db.session.get_bind().dialect.name
+def refresh_streaks(user: User | SignedInUser, connection: Connection | None = None) -> None:
+    """Rebuild a user's streak runs from their history (after a change to active days or rest).
+
+    In the ORM session's transaction, or in a Core connection's when one is given.
+    """
+    run: Any = db.session if connection is None else connection
+    dialect = run.get_bind().dialect.name if connection is None else connection.dialect.name
     # Serialise concurrent refreshes of one user (PostgreSQL; SQLite writes are already serial).
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    db.session.execute(delete(StreakRun).where(StreakRun.user_id == user.id))
-    islands = db.session.execute(_sql(_islands_sql(dialect), uid=user.id, yes=True))
-    weeks = db.session.execute(_sql(_weeks_sql(dialect), uid=user.id, yes=True))
-    runs = [StreakRun(user_id=user.id, kind="day", first=_as_date(a), last=_as_date(b),
-                      length=int(n)) for a, b, n in islands]
+    run.execute(select(User.id).where(User.id == user.id).with_for_update())
+    run.execute(delete(StreakRun).where(StreakRun.user_id == user.id))
+    islands = run.execute(_sql(_islands_sql(dialect), uid=user.id, yes=True))
+    weeks = run.execute(_sql(_weeks_sql(dialect), uid=user.id, yes=True))
+    runs = [{"user_id": user.id, "kind": "day", "first": _as_date(a), "last": _as_date(b),
+             "length": int(n)} for a, b, n in islands]
     week_counts = [(_as_date(w), int(a), int(o)) for w, a, o in weeks]
-    runs += [StreakRun(user_id=user.id, kind="week", first=r.first, last=r.last, length=r.length)
-             for r in week_runs(week_counts, user.weekly_goal)]
-    db.session.add_all(runs)
-    db.session.flush()
+    runs += [{"user_id": user.id, "kind": "week", "first": r.first, "last": r.last,
+              "length": r.length} for r in week_runs(week_counts, user.weekly_goal)]
+    if runs:
+        run.execute(insert(StreakRun.__table__), runs)
 
 
 def _run(user_id: int, kind: str, first_before: date, last_after: date) -> Run | None:

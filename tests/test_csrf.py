@@ -50,6 +50,25 @@ def test_json_api_with_header_token_works(csrf_app: Flask) -> None:
     assert response.status_code == 201
 
 
+def test_forms_take_the_token_from_the_body_and_json_from_the_header(csrf_app: Flask) -> None:
+    client = signed_in(csrf_app)
+    csrf = token(client)
+    # A form carries its token as a field (the header may be absent) ...
+    response = client.post("/history/days-off", data={"day": "2026-01-05", "kind": "rest",
+                                                       "csrf_token": csrf})
+    assert response.status_code == 303
+    # ... a JSON body does not: a token field inside it is not a token, the header is.
+    response = client.post("/api/completions", json={**body(), "csrf_token": csrf})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf_failed"
+    response = client.post("/api/completions", data=f"csrf_token={csrf}",
+                           content_type="text/plain")
+    assert response.status_code == 400
+    response = client.post("/api/completions", json=body(),
+                           headers={"X-CSRFToken": csrf, "Content-Type": "application/json"})
+    assert response.status_code == 201
+
+
 def test_cross_origin_post_with_cookie_but_no_token_is_refused(csrf_app: Flask) -> None:
     client = signed_in(csrf_app)
     response = client.post("/api/completions", json=body(),

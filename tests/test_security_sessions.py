@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,8 +22,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from stretch_app import create_app
+from stretch_app.auth import load_signed_in_user
 from stretch_app.extensions import db
-from stretch_app.models import User
+from stretch_app.models import SignedInUser, User
 
 from .conftest import PASSWORD, make_config, sign_up
 
@@ -289,3 +291,26 @@ def test_a_forged_or_unversioned_session_is_refused(app: Flask) -> None:
     forged = app.test_client()
     forged.set_cookie("limber_session", "eyJfdXNlcl9pZCI6IjE6MSJ9.forged.signature")
     assert forged.get("/api/stats").status_code == 401
+
+
+def test_the_signed_in_user_is_read_only_and_carries_no_password_hash(app: Flask) -> None:
+    """current_user is the row as read for the request: changes go through the User row."""
+    client = app.test_client()
+    sign_up(client)
+    with client.session_transaction() as session:
+        raw_id = session["_user_id"]
+    uid, version = (int(part) for part in raw_id.split(":"))
+    with app.app_context():
+        user = load_signed_in_user(uid, version)
+        assert isinstance(user, SignedInUser) and user.get_id() == raw_id
+        assert not hasattr(user, "password_hash")
+        with pytest.raises(FrozenInstanceError):
+            user.weekly_goal = 5  # type: ignore[misc]
+        assert load_signed_in_user(uid, version + 1) is None
+    # Changing the account still works: the settings page changes the row itself.
+    client.post("/settings", data={"time_zone": "Europe/Paris", "weekly_goal": "5",
+                                   "cue_speech": "y"})
+    with app.app_context():
+        stored = db.session.get(User, uid)
+        assert stored is not None and (stored.weekly_goal, stored.time_zone) == (5, "Europe/Paris")
+        assert (stored.cue_speech, stored.cue_beep) == (True, False)

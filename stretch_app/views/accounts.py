@@ -104,8 +104,10 @@ def logout() -> Any:
         # logout_user() only edits this browser's signed cookie, and a copy taken before would
         # stay valid: bumping the session version really ends the session (DESIGN §8). Sessions
         # carry no id of their own, so this signs out the account's other devices as well.
-        end_all_sessions(current_user)
-        db.session.commit()
+        user = db.session.get(User, current_user.id)
+        if user is not None:  # else deleted since this request began: nothing left to end
+            end_all_sessions(user)
+            db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out." if not everywhere else "You are signed out on every device.",
@@ -116,7 +118,7 @@ def logout() -> Any:
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> Any:
-    user: User = current_user
+    user = db.get_or_404(User, current_user.id)  # the row: current_user is read-only
     form = SettingsForm(obj=user)
     password_form = PasswordForm(prefix="pw")
     delete_form = DeleteForm(prefix="del")
@@ -142,9 +144,8 @@ def settings() -> Any:
 @bp.post("/settings/password")
 @login_required
 def change_password() -> Any:
-    # The row itself, not the current_user proxy: login_user() below must not store the proxy
-    # as the signed-in user (reading current_user would then recurse until the process dies).
-    user: User = current_user._get_current_object()
+    # The row, not current_user: it is read-only and has no password hash.
+    user = db.get_or_404(User, current_user.id)
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         if _password_matches(user, form.current.data):
@@ -171,7 +172,7 @@ def change_password() -> Any:
 @bp.post("/settings/delete")
 @login_required
 def delete_account() -> Any:
-    user: User = current_user
+    user = db.get_or_404(User, current_user.id)  # with its password hash, to check it
     form = DeleteForm(prefix="del")
     if form.validate_on_submit() and _password_matches(user, form.password.data):
         _delete_user_rows(user.id)

@@ -15,11 +15,13 @@ from ..config import PROJECT_ROOT
 from ..errors import json_error
 from ..extensions import db
 from ..guidance import tip_for
+from ..models import User
 from ..portability import ExportDoc, ImportProblem, export_user, import_user
 from ..tracking import (
     CompletionIn,
     InputError,
     completion_json,
+    completion_row,
     list_completions,
     parse_date,
     record_completion,
@@ -89,14 +91,15 @@ def input_error(exc: InputError) -> Any:
 def post_completion() -> Any:
     try:
         data = CompletionIn.model_validate(json_body())
-        # The user itself, not the proxy: record_completion reads it a few times.
-        user = current_user._get_current_object()
-        result = record_completion(user, data, catalog(), datetime.now(UTC))
+        row = completion_row(data, current_user.id, catalog(), datetime.now(UTC))
     except ValidationError as exc:
         return validation_error(exc)
     except InputError as exc:
         return input_error(exc)
-    db.session.commit()  # first: SQLite's write lock is held until here
+    # One transaction on a connection of its own (no ORM session), committed at the end of
+    # the block, before the answer is built: SQLite's write lock is held only until then.
+    with db.engine.begin() as connection:
+        result = record_completion(connection, current_user._get_current_object(), row)
     body = completion_json(result.completion)
     if result.status == 409:
         return json_error(409, "conflict", "A different session was already saved with this id.")
@@ -136,7 +139,7 @@ def export() -> Any:
 def import_data() -> Any:
     try:
         doc = ExportDoc.model_validate(json_body())
-        result = import_user(current_user, doc, datetime.now(UTC))
+        result = import_user(db.get_or_404(User, current_user.id), doc, datetime.now(UTC))
     except ValidationError as exc:
         db.session.rollback()
         return validation_error(exc)
