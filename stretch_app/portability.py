@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .diary import EntryError, parse_body, same_content, split_list
 from .extensions import db
-from .models import Completion, CrampEntry, DayOff, User
+from .models import Completion, CrampEntry, DayOff, SignedInUser, User
 from .timezones import is_valid_zone
 from .tracking import (
     FUTURE_SLACK,
@@ -89,7 +89,7 @@ class ExportDoc(BaseModel):
     cramps: Annotated[list[dict[str, Any]], Field(max_length=MAX_ITEMS)] = []
 
 
-def export_user(user: User) -> dict[str, Any]:
+def export_user(user: User | SignedInUser) -> dict[str, Any]:
     """Return everything the user owns as a canonical (sorted, stable) document."""
     completions = db.session.execute(
         select(Completion).where(Completion.user_id == user.id)

@@ -21,7 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import Boolean, Date, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 
@@ -283,7 +283,8 @@ def parse_date(value: str | None, field: str) -> date | None:
         raise InputError(field, f"{field} must be a date like 2026-01-31") from None
 
 
-def list_completions(user: User, start: date | None, end: date | None) -> list[Completion]:
+def list_completions(user: User | SignedInUser, start: date | None, end: date | None
+                     ) -> list[Completion]:
     """Return the user's completions between two local dates (inclusive), oldest first."""
     query = select(Completion).where(Completion.user_id == user.id)
     if start is not None:
@@ -294,7 +295,7 @@ def list_completions(user: User, start: date | None, end: date | None) -> list[C
     return list(db.session.execute(query).scalars())
 
 
-def today_for(user: User, now: datetime) -> date:
+def today_for(user: User | SignedInUser, now: datetime) -> date:
     """Return the user's local date now, in their current zone."""
     return now.astimezone(zone(user.time_zone if is_valid_zone(user.time_zone) else "UTC")).date()
 
@@ -440,7 +441,7 @@ def refresh_streaks(user: User | SignedInUser, connection: Connection | None = N
     runs += [{"user_id": user.id, "kind": "week", "first": r.first, "last": r.last,
               "length": r.length} for r in week_runs(week_counts, user.weekly_goal)]
     if runs:
-        run.execute(insert(StreakRun.__table__), runs)
+        run.execute(StreakRun.__table__.insert(), runs)
 
 
 def _run(user_id: int, kind: str, first_before: date, last_after: date) -> Run | None:
@@ -454,7 +455,7 @@ def _run(user_id: int, kind: str, first_before: date, last_after: date) -> Run |
     return Run(*row) if row else None
 
 
-def streak_summary(user: User, today: date) -> StreakSummary:
+def streak_summary(user: User | SignedInUser, today: date) -> StreakSummary:
     """Read the streak figures from the precomputed runs: cost independent of history length."""
     longest = db.session.execute(
         select(func.max(StreakRun.length)).where(
@@ -487,7 +488,7 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def stats_for(user: User, now: datetime) -> Stats:
+def stats_for(user: User | SignedInUser, now: datetime) -> Stats:
     """Compute a user's stats as of now, in their current time zone."""
     today = today_for(user, now)
     return Stats(
@@ -529,7 +530,7 @@ def recent_completions(user_id: int, limit: int = 30) -> list[Completion]:
     return list(db.session.execute(query).scalars())
 
 
-def set_day_off(user: User, day: date, kind: str, today: date) -> None:
+def set_day_off(user: User | SignedInUser, day: date, kind: str, today: date) -> None:
     """Mark a date as a day off (or change its kind); refuse unknown kinds and far futures."""
     if kind not in DAY_OFF_KINDS:
         raise InputError("kind", "choose rest, sick or cramp recovery")
@@ -543,7 +544,7 @@ def set_day_off(user: User, day: date, kind: str, today: date) -> None:
     refresh_streaks(user)
 
 
-def clear_day_off(user: User, day: date) -> bool:
+def clear_day_off(user: User | SignedInUser, day: date) -> bool:
     """Remove a day off; tell whether there was one."""
     found = db.session.execute(
         select(DayOff).where(DayOff.user_id == user.id, DayOff.day == day)

@@ -27,7 +27,7 @@ from .. import diary as d
 from ..errors import json_error
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..models import Completion, CrampEntry, User, utcnow
+from ..models import Completion, CrampEntry, SignedInUser, User, utcnow
 from ..timezones import is_valid_zone, zone
 from .common import catalog
 
@@ -45,12 +45,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _zone_name(user: User) -> str:
+def _zone_name(user: User | SignedInUser) -> str:
     """Return the user's zone, or UTC should a stored one ever be unknown."""
     return user.time_zone if is_valid_zone(user.time_zone) else "UTC"
 
 
-def _today(user: User, now: datetime) -> date:
+def _today(user: User | SignedInUser, now: datetime) -> date:
     return now.astimezone(zone(_zone_name(user))).date()
 
 
