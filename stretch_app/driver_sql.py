@@ -73,19 +73,43 @@ class DriverStatement:
 
     def first(self, connection: Any, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """Run on a driver connection; return the first row by column name, or None."""
+        rows = self._run(connection, values, 1 if self.columns else 0)
+        if not rows:
+            return None
+        return {name: (value if convert is None else convert(value))
+                for name, convert, value in zip(self.columns, self.converters, rows[0],
+                                                strict=True)}
+
+    def all(self, connection: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run on a driver connection; return every row as the driver gives it."""
+        return [tuple(row) for row in self._run(connection, values, None)]
+
+    def many(self, connection: Any, rows: list[Mapping[str, Any]]) -> None:
+        """Run once for each set of values (the driver's executemany)."""
+        params = [self.params(values) for values in rows]
+        self._guard(connection, params, lambda cursor: cursor.executemany(self.sql, params))
+
+    def _run(self, connection: Any, values: Mapping[str, Any], limit: int | None
+             ) -> list[Any]:
         params = self.params(values)
+
+        def run(cursor: Any) -> list[Any]:
+            cursor.execute(self.sql, params)
+            if limit == 0:
+                return []
+            return list(cursor.fetchmany(limit) if limit else cursor.fetchall())
+
+        return self._guard(connection, params, run)
+
+    def _guard(self, connection: Any, params: Any, work: Callable[[Any], Any]) -> Any:
+        # A cursor of its own, always closed; driver errors as SQLAlchemy's classes.
         dbapi_error = self.dialect.loaded_dbapi.Error
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(self.sql, params)
-                row = cursor.fetchone() if self.columns else None
+                return work(cursor)
             finally:
                 cursor.close()
         except dbapi_error as exc:
             raise DBAPIError.instance(self.sql, params, exc, dbapi_error,
                                       dialect=self.dialect) from exc
-        if row is None:
-            return None
-        return {name: (value if convert is None else convert(value))
-                for name, convert, value in zip(self.columns, self.converters, row, strict=True)}

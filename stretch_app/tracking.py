@@ -23,7 +23,7 @@ from pydantic import (
 )
 from sqlalchemy import Boolean, Date, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Dialect
 
 from .catalog import AREAS, Catalog
 from .driver_sql import DriverStatement
@@ -211,17 +211,16 @@ def completion_row(data: CompletionIn, user_id: int, catalog: Catalog, now: date
     }
 
 
-def record_completion(connection: Connection, user: User | SignedInUser, row: dict[str, Any]
-                      ) -> Recorded:
-    """Store a completion once per (user, client id) in the connection's transaction.
+def record_completion(driver: Any, dialect: Dialect, user: User | SignedInUser,
+                      row: dict[str, Any]) -> Recorded:
+    """Store a completion once per (user, client id) in the driver connection's transaction.
 
     Report 201 (stored now), 200 (stored before, same session) or 409 (another session had
     that id). The caller commits; the streak runs are rebuilt in the same transaction.
     """
-    # The hot path of the app, once per finished routine: on a Core connection of its own
-    # rather than the ORM session, and straight at the driver (see driver_sql).
-    driver = connection.connection.driver_connection
-    insert, select_stored, totals, other_finished = _completion_statements(connection.dialect)
+    # The hot path of the app, once per finished routine: straight at the driver, in a write
+    # transaction of its own (database.write_transaction), not through the ORM session.
+    insert, select_stored, totals, other_finished = _completion_statements(dialect)
     # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
     # RETURNING, not rowcount (SQLAlchemy reports -1 for INSERT on PostgreSQL): the new id,
     # or none when the id was already there, and only then is the stored one read back.
@@ -236,7 +235,7 @@ def record_completion(connection: Connection, user: User | SignedInUser, row: di
         if row["finished"] and other_finished.first(
             driver, {"uid": user.id, "day": stored.local_date, "new_id": stored.id}
         ) is None:
-            refresh_streaks(user, connection)
+            refresh_streaks(user, driver, dialect)
         return Recorded(201, stored)
     found = select_stored.first(driver, {"user_id": user.id, "client_id": row["client_id"]})
     if found is None:  # the id's row was there when inserting; nothing deletes single sessions
@@ -403,15 +402,6 @@ def _weeks_sql(dialect: str) -> str:
     """  # nosec B608 # only a fixed per-dialect expression is formatted in; values are bound
 
 
-def _sql(statement: str, **values: Any) -> Any:
-    """Return a text query with its date and boolean parameters typed for every dialect."""
-    types = {"today": Date, "yesterday": Date, "yes": Boolean}
-    query = text(statement).bindparams(
-        *(bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in statement)
-    )
-    return query.bindparams(**values)
-
-
 def recount_totals(user: User) -> None:
     """Recompute a user's session totals from scratch (after a bulk change such as an import)."""
     finished, seconds = db.session.execute(
@@ -423,25 +413,49 @@ def recount_totals(user: User) -> None:
     user.finished_count, user.seconds_total = int(finished), int(seconds)
 
 
-def refresh_streaks(user: User | SignedInUser, connection: Connection | None = None) -> None:
+_REFRESH: WeakKeyDictionary[Dialect, tuple[DriverStatement, ...]] = WeakKeyDictionary()
+
+
+def _refresh_statements(dialect: Dialect) -> tuple[DriverStatement, ...]:
+    """Return refresh_streaks' statements, compiled once per dialect."""
+    found = _REFRESH.get(dialect)
+    if found is None:
+        runs = StreakRun.__table__
+        typed = (bindparam("uid"), bindparam("yes", type_=Boolean))
+        found = _REFRESH[dialect] = tuple(DriverStatement.compile(s, dialect) for s in (
+            # Serialise concurrent refreshes of one user (PostgreSQL; SQLite writes are
+            # serial already and leaves FOR UPDATE out).
+            select(_USERS.c.id).where(_USERS.c.id == bindparam("uid")).with_for_update(),
+            delete(runs).where(runs.c.user_id == bindparam("uid")),
+            text(_islands_sql(dialect.name)).bindparams(*typed),
+            text(_weeks_sql(dialect.name)).bindparams(*typed),
+            runs.insert().values({name: bindparam(name, type_=runs.c[name].type)
+                                  for name in ("user_id", "kind", "first", "last", "length")}),
+        ))
+    return found
+
+
+def refresh_streaks(user: User | SignedInUser, driver: Any = None,
+                    dialect: Dialect | None = None) -> None:
     """Rebuild a user's streak runs from their history (after a change to active days or rest).
 
-    In the ORM session's transaction, or in a Core connection's when one is given.
+    In the ORM session's transaction, or in a driver connection's when one is given.
     """
-    run: Any = db.session if connection is None else connection
-    dialect = run.get_bind().dialect.name if connection is None else connection.dialect.name
-    # Serialise concurrent refreshes of one user (PostgreSQL; SQLite writes are already serial).
-    run.execute(select(User.id).where(User.id == user.id).with_for_update())
-    run.execute(delete(StreakRun).where(StreakRun.user_id == user.id))
-    islands = run.execute(_sql(_islands_sql(dialect), uid=user.id, yes=True))
-    weeks = run.execute(_sql(_weeks_sql(dialect), uid=user.id, yes=True))
+    if driver is None or dialect is None:
+        db.session.flush()  # what the session holds (a new day off) must be in the tables
+        connection = db.session.connection()
+        driver, dialect = connection.connection.driver_connection, connection.dialect
+    lock, clear, islands, weeks, add = _refresh_statements(dialect)
+    uid = {"uid": user.id, "yes": True}
+    lock.first(driver, uid)
+    clear.first(driver, uid)
     runs = [{"user_id": user.id, "kind": "day", "first": _as_date(a), "last": _as_date(b),
-             "length": int(n)} for a, b, n in islands]
-    week_counts = [(_as_date(w), int(a), int(o)) for w, a, o in weeks]
+             "length": int(n)} for a, b, n in islands.all(driver, uid)]
+    week_counts = [(_as_date(w), int(a), int(o)) for w, a, o in weeks.all(driver, uid)]
     runs += [{"user_id": user.id, "kind": "week", "first": r.first, "last": r.last,
               "length": r.length} for r in week_runs(week_counts, user.weekly_goal)]
     if runs:
-        run.execute(StreakRun.__table__.insert(), runs)
+        add.many(driver, runs)
 
 
 def _run(user_id: int, kind: str, first_before: date, last_after: date) -> Run | None:

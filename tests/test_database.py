@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from stretch_app import create_app
-from stretch_app.database import WRITER_LOCK_SUFFIX, is_lock_error
+from stretch_app.database import WRITER_LOCK_SUFFIX, is_lock_error, write_transaction
 from stretch_app.extensions import db
 
 from .conftest import assert_schema_matches_models, make_config, sign_up
@@ -231,3 +231,21 @@ def test_healthz_answers_503_when_database_is_unreachable(tmp_path: Path, monkey
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable"}
+
+
+@pytest.mark.sqlite_only
+def test_write_transaction_commits_or_rolls_back_and_lets_the_next_writer_in(app: Flask) -> None:
+    """The completion's own transaction: all or nothing, and the writer lock given back."""
+    with app.app_context():
+        app.config["DB_BUSY_TIMEOUT_MS"] = 300  # a lock kept by mistake would fail the last write
+        with write_transaction(db.engine) as driver:
+            driver.cursor().execute("CREATE TABLE scratch (n INTEGER)")
+            driver.cursor().execute("INSERT INTO scratch VALUES (1)")
+        with pytest.raises(RuntimeError), write_transaction(db.engine) as driver:
+            driver.cursor().execute("INSERT INTO scratch VALUES (2)")
+            raise RuntimeError("the request failed half-way")
+        with write_transaction(db.engine) as driver:
+            driver.cursor().execute("INSERT INTO scratch VALUES (3)")
+        with db.engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT n FROM scratch ORDER BY n").scalars().all()
+        assert stored == [1, 3]

@@ -102,8 +102,8 @@ def test_recorded_sessions_keep_runs_and_totals_as_a_rebuild_would(
 
     refreshes: list[date] = []
     real_refresh = tracking.refresh_streaks
-    monkeypatch.setattr(tracking, "refresh_streaks", lambda user, connection=None: (
-        refreshes.append(user.id), real_refresh(user, connection)))
+    monkeypatch.setattr(tracking, "refresh_streaks", lambda user, *driver: (
+        refreshes.append(user.id), real_refresh(user, *driver)))
     catalog = app.extensions["limber_catalog"]
     now = datetime.combine(TODAY, time(23), UTC)
     rng = random.Random(20261125)
@@ -180,7 +180,9 @@ def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask
 def _record(user: User, data: CompletionIn, catalog: Any, now: datetime) -> Recorded:
     """Record as the API does, in the ORM session's transaction (rolled back by the test)."""
     row = completion_row(data, user.id, catalog, now)
-    return record_completion(db.session.connection(), user, row)
+    connection = db.session.connection()
+    return record_completion(connection.connection.driver_connection, connection.dialect, user,
+                             row)
 
 
 def _runs(user_id: int) -> list[tuple[str, date, date, int]]:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from ..auth import csrf_token as auth_csrf_token
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
 from ..config import PROJECT_ROOT
+from ..database import write_transaction
 from ..errors import json_error
 from ..extensions import db
 from ..guidance import tip_for
@@ -96,10 +97,11 @@ def post_completion() -> Any:
         return validation_error(exc)
     except InputError as exc:
         return input_error(exc)
-    # One transaction on a connection of its own (no ORM session), committed at the end of
-    # the block, before the answer is built: SQLite's write lock is held only until then.
-    with db.engine.begin() as connection:
-        result = record_completion(connection, current_user._get_current_object(), row)
+    # One transaction of its own (no ORM session), committed at the end of the block, before
+    # the answer is built: SQLite's write lock is held only until then.
+    with write_transaction(db.engine) as driver:
+        result = record_completion(driver, db.engine.dialect, current_user._get_current_object(),
+                                   row)
     body = completion_json(result.completion)
     if result.status == 409:
         return json_error(409, "conflict", "A different session was already saved with this id.")
