@@ -41,7 +41,8 @@ class DriverStatement:
         names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(params)
         if (len(set(names)) != len(params) or compiled.escaped_bind_names
                 or "POSTCOMPILE" in compiled.string):
-            # Repeated, renamed or expanding parameters need SQLAlchemy's own execution.
+            # Two values under one name, renamed or expanding parameters need SQLAlchemy's
+            # own execution. (One name used twice in the SQL, as `:uid` in a text(), is fine.)
             raise ValueError(f"not a plain statement for the driver: {compiled.string}")
         fixed = {name: bind.value for name, bind in params.items() if not bind.required}
         binders = tuple(
@@ -81,8 +82,13 @@ class DriverStatement:
                                                 strict=True)}
 
     def all(self, connection: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """Run on a driver connection; return every row as the driver gives it."""
-        return [tuple(row) for row in self._run(connection, values, None)]
+        """Run on a driver connection; return every row (converted where the columns are typed)."""
+        rows = self._run(connection, values, None)
+        if not any(self.converters):  # text() has no typed columns: rows as the driver gives
+            return [tuple(row) for row in rows]
+        return [tuple(value if convert is None else convert(value)
+                      for convert, value in zip(self.converters, row, strict=True))
+                for row in rows]
 
     def many(self, connection: Any, rows: list[Mapping[str, Any]]) -> None:
         """Run once for each set of values (the driver's executemany)."""

@@ -439,8 +439,11 @@ def refresh_streaks(user: User | SignedInUser, driver: Any = None,
                     dialect: Dialect | None = None) -> None:
     """Rebuild a user's streak runs from their history (after a change to active days or rest).
 
-    In the ORM session's transaction, or in a driver connection's when one is given.
+    In the ORM session's transaction, or in a driver connection's when one is given (with
+    its dialect).
     """
+    if driver is not None and dialect is None:
+        raise TypeError("refresh_streaks needs the dialect of the driver connection it is given")
     if driver is None or dialect is None:
         db.session.flush()  # what the session holds (a new day off) must be in the tables
         connection = db.session.connection()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     create_engine,
     insert,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -64,6 +65,34 @@ def test_values_are_stored_and_read_back_as_sqlalchemy_does() -> None:
         raw.close()
     with engine.connect() as conn:  # and SQLAlchemy reads what the driver wrote
         assert conn.execute(select(things)).one()._asdict() == {"id": 1, **ROW}
+
+
+def test_many_rows_in_and_all_rows_out_typed_or_as_text_gives_them() -> None:
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    dialect = engine.dialect
+    add = DriverStatement.compile(
+        insert(things).values({k: bindparam(k, type_=things.c[k].type) for k in ROW}), dialect)
+    typed = DriverStatement.compile(
+        select(things.c.name, things.c.day).where(things.c.done == bindparam("done"))
+        .order_by(things.c.name), dialect)
+    # One name twice in the SQL is one value.
+    raw_sql = DriverStatement.compile(
+        text("SELECT name, day FROM things WHERE done = :yes AND (day > :d OR :d IS NULL)"
+             " ORDER BY name").bindparams(bindparam("yes", type_=Boolean), bindparam("d")),
+        dialect)
+    rows = [ROW, {**ROW, "name": "b", "day": date(2026, 3, 30)}, {**ROW, "name": "c",
+                                                                    "done": False}]
+    raw = engine.raw_connection()
+    try:
+        add.many(raw, rows)
+        assert typed.all(raw, {"done": True}) == [("a", date(2026, 3, 29)),
+                                                  ("b", date(2026, 3, 30))]
+        assert raw_sql.all(raw, {"yes": True, "d": "2026-03-29"}) == [("b", "2026-03-30")]
+        with pytest.raises(IntegrityError):  # the whole batch is the driver's to refuse
+            add.many(raw, [{**ROW, "name": "d"}, ROW])
+    finally:
+        raw.close()
 
 
 def test_lock_errors_come_out_as_sqlalchemy_operational_errors(tmp_path) -> None:  # noqa: ANN001
