@@ -129,9 +129,9 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
-    from .auth import csrf_token
     from .catalog import AREAS, SITUATION_LABELS
     from .guidance import SAFETY_NOTE
+    from .signing import csrf_token
     from .templating import format_duration
 
     app.jinja_env.globals.update(

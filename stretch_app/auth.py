@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
-from itsdangerous import URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
-from itsdangerous.serializer import Serializer
 from sqlalchemy import bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -25,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .driver_sql import DriverStatement
 from .extensions import db, login_manager
 from .models import LoginThrottle, SignedInUser, User, utcnow
+from .signing import SignedCookieSessions
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -246,61 +242,6 @@ def load_signed_in_user(uid: int, version: int) -> SignedInUser | None:
     if values is None or values["session_version"] != version:
         return None
     return SignedInUser(**values)
-
-
-class PlainURLSafeTimedSerializer(URLSafeTimedSerializer):
-    """itsdangerous's URL-safe timed serializer, without trying zlib on every dump."""
-
-    # Session cookies and CSRF tokens are tens to a few hundred bytes, yet every dump ran
-    # zlib.compress first: 13 of the 25 µs a CSRF token took here, and a first visit dumps
-    # twice (its token and its session cookie). Loading still takes compressed payloads, so
-    # cookies issued before stay valid.
-    def dump_payload(self, obj: Any) -> bytes:
-        """Serialise obj and encode it URL-safe, uncompressed."""
-        return base64_encode(Serializer.dump_payload(self, obj))
-
-
-class SignedCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer made once per secret key."""
-
-    # Flask builds a new serializer to open and again to save every session, and building one
-    # serialises a test value: a noticeable part of a cached public page's cost.
-    _made_for: tuple[Any, ...] | None = None
-    _serializer: URLSafeTimedSerializer | None = None
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        """Return the serializer for the app's current secret keys (None without a key)."""
-        fallbacks = tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
-        keys = (app.secret_key, fallbacks)
-        if keys != self._made_for:
-            # As Flask makes it (older keys first, the current one last), minus compression.
-            self._serializer = PlainURLSafeTimedSerializer(
-                [*fallbacks, app.secret_key], salt=self.salt, serializer=self.serializer,
-                signer_kwargs={"key_derivation": self.key_derivation,
-                               "digest_method": self.digest_method},
-            ) if app.secret_key else None
-            self._made_for = keys
-        return self._serializer
-
-
-def csrf_token() -> str:
-    """Return the request's CSRF token, made as Flask-WTF's generate_csrf makes it."""
-    # The same secret in the session, the same salt, signer and format, checked by Flask-WTF;
-    # only the serializer is made once per key and does not compress (see above).
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = g.get(field)
-    if token is None:
-        if not isinstance(session.get(field), str):
-            session[field] = secrets.token_hex(20)  # 40 hex digits, like Flask-WTF's secret
-        key = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        serializers = current_app.extensions.setdefault("limber_csrf_serializers", {})
-        serializer = serializers.get(key)
-        if serializer is None:
-            serializer = serializers[key] = PlainURLSafeTimedSerializer(
-                key, salt="wtf-csrf-token")
-        token = serializer.dumps(session[field])
-        setattr(g, field, token)
-    return token
 
 
 def init_auth(app: Flask) -> None:

@@ -34,7 +34,8 @@ from typing import Any
 from flask import Flask, g, request, session
 from markupsafe import escape
 
-from .auth import csrf_token, is_signed_in
+from .auth import is_signed_in
+from .signing import csrf_token
 
 CACHED_ENDPOINTS = frozenset(
     {"pages.routines", "pages.routine", "pages.play", "pages.poses", "pages.pose"}

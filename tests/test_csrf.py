@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
+from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -128,3 +131,42 @@ def test_tokens_and_cookies_skip_compression_and_stock_ones_are_still_taken(
         current["csrf_token"])
     response = client.post("/api/completions", json=body(), headers={"X-CSRFToken": stock_token})
     assert response.status_code == 201  # signed in by the stock cookie, stock token accepted
+
+
+def test_tokens_of_another_session_or_tampered_are_refused_with_the_reason(
+    csrf_app: Flask, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The token check answers as Flask-WTF's does: each way a token can be wrong is a 400
+    naming the reason, and nothing is written."""
+    client = signed_in(csrf_app)
+    mine = token(client)
+    other = csrf_app.test_client()
+    theirs = token(other)  # valid, but signs another browser's session secret
+    tampered = mine[:-2] + ("AA" if not mine.endswith("AA") else "BB")
+    caplog.set_level(logging.INFO, logger="flask_wtf.csrf")
+    for bad, reason in ((theirs, "do not match"), (tampered, "invalid"),
+                        ("", "missing")):
+        response = client.post("/api/completions", json=body(), headers={"X-CSRFToken": bad})
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "csrf_failed"
+        assert reason in caplog.text, reason
+    assert client.post("/api/completions", json=body(),
+                       headers={"X-CSRFToken": mine}).status_code == 201
+    assert len(client.get("/api/completions").get_json()["completions"]) == 1
+
+
+def test_over_https_a_post_must_also_come_from_our_own_pages(csrf_app: Flask) -> None:
+    """Flask-WTF's strict referrer check over HTTPS holds: a valid token is refused without a
+    Referer header or with another site's, and taken with one of our pages."""
+    client = signed_in(csrf_app)
+    csrf = token(client)
+    https = "https://localhost"
+
+    def post(**headers: str) -> Any:
+        return client.post("/api/completions", json=body(), base_url=https,
+                           headers={"X-CSRFToken": csrf, **headers})
+
+    assert post().status_code == 400
+    assert post(Referer="https://evil.example/page").status_code == 400
+    assert post(Referer="http://localhost/history").status_code == 400  # not over HTTPS
+    assert post(Referer="https://localhost/routines/x/play").status_code == 201

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user, login_required
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..auth import csrf_token as auth_csrf_token
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
 from ..config import PROJECT_ROOT
 from ..database import write_transaction
@@ -18,6 +17,7 @@ from ..extensions import db
 from ..guidance import tip_for
 from ..models import User
 from ..portability import ExportDoc, ImportProblem, export_user, import_user
+from ..signing import csrf_token as auth_csrf_token
 from ..tracking import (
     CompletionIn,
     InputError,
@@ -31,6 +31,8 @@ from ..tracking import (
 from .common import asset_url, catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+M = TypeVar("M", bound=BaseModel)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi.yaml"
 
@@ -59,17 +61,21 @@ def csrf_token() -> Any:
     return jsonify({"csrf_token": auth_csrf_token()})
 
 
-def json_body() -> Any:
-    """Return the request's JSON object, or raise InputError when it is not one."""
+def validated_body(model: type[M]) -> M:
+    """Return the request's JSON body validated as model; raise InputError or ValidationError."""
     if not request.is_json:
         raise InputError("body", "send a JSON object with Content-Type: application/json")
     try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # e.g. [[[[…]]]] nested 100,000 deep: well under the size limit
-        raise InputError("body", "the body is nested too deeply to be read") from None
-    if not isinstance(data, dict):
-        raise InputError("body", "the body must be a JSON object")
-    return data
+        # Read and checked in one pass by pydantic (the diary's API does the same), which
+        # refuses nesting too deep to read as invalid JSON rather than crashing.
+        return model.model_validate_json(request.get_data(cache=True))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid":
+            raise InputError("body", "the body is not valid JSON") from None
+        if first["type"] == "model_type" and not first["loc"]:
+            raise InputError("body", "the body must be a JSON object") from None
+        raise
 
 
 def validation_error(exc: ValidationError) -> Any:
@@ -91,7 +97,7 @@ def input_error(exc: InputError) -> Any:
 @login_required
 def post_completion() -> Any:
     try:
-        data = CompletionIn.model_validate(json_body())
+        data = validated_body(CompletionIn)
         row = completion_row(data, current_user.id, catalog(), datetime.now(UTC))
     except ValidationError as exc:
         return validation_error(exc)
@@ -140,7 +146,7 @@ def export() -> Any:
 @login_required
 def import_data() -> Any:
     try:
-        doc = ExportDoc.model_validate(json_body())
+        doc = validated_body(ExportDoc)
         result = import_user(db.get_or_404(User, current_user.id), doc, datetime.now(UTC))
     except ValidationError as exc:
         db.session.rollback()
