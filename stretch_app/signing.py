@@ -93,8 +93,9 @@ class SignedCookieSessions(SecureCookieSessionInterface):
 
 def csrf_token() -> str:
     """Return the request's CSRF token, made as Flask-WTF's generate_csrf makes it."""
-    # The same secret in the session, the same salt, signer and format, checked by Flask-WTF;
-    # only the serializer is made once per key and does not compress (see above).
+    # The same secret in the session, the same salt, signer and format as Flask-WTF's (whose
+    # checks check_csrf_token repeats); only the serializer is made once per key and does not
+    # compress (see above).
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
     if token is None:
