@@ -48,7 +48,6 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PASSWORD_METHOD": "pbkdf2:sha256:1000000",  # nosec B105 # a hash method name, not a password
         "DB_BUSY_TIMEOUT_MS": 5000,
         "SQLITE_SYNCHRONOUS": "NORMAL",
-        "JSON_SORT_KEYS": False,
         # Sessions are permanent with an absolute lifetime (auth.py): re-signing and re-sending
         # the cookie on every request would not extend it, only cost time.
         "SESSION_REFRESH_EACH_REQUEST": False,
