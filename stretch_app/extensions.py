@@ -55,9 +55,11 @@ class HeaderTokenCSRFProtect(CSRFProtect):
                 return token
         return None
 
-    # Flask-WTF's protect, step for step, except that the token goes to
+    # Flask-WTF's protect (1.3), step for step, except that the token goes to
     # signing.check_csrf_token: the same checks, but with a serializer made once per key
-    # rather than on every request (a tenth of a signed-in POST that writes nothing).
+    # rather than on every request (a tenth of a signed-in POST that writes nothing). After a
+    # Flask-WTF upgrade compare both with its protect and validate_csrf; tests/test_signing.py
+    # fails when the token checks no longer answer alike.
     def protect(self, apply_exemptions: bool = False) -> None:
         """Refuse the request (CSRFError) unless it carries a valid token."""
         if apply_exemptions and (not request.endpoint or self._is_exempt()):
