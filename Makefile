@@ -33,7 +33,7 @@ check-content: $(VENV)/.installed
 	$(FLASK) routines check
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check stretch_app tests benchmarks
+	$(BIN)/ruff check stretch_app tests benchmarks tools
 
 test-js:
 	node --test tests/js/

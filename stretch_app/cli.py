@@ -51,7 +51,10 @@ def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
 @poses_cli.command("draw")
 def draw_command() -> None:
     """Redraw static/poses/*.svg from the joint angles in routines/figures/."""
-    from .figures import draw_all
+    # The drawing code is a build-time tool kept outside the installed package, in tools/.
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from tools.figures import draw_all
 
     written = draw_all(PROJECT_ROOT / "routines" / "figures", PROJECT_ROOT / "static" / "poses")
     click.echo(f"Drew {len(written)} pose illustrations.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stretch_app.figures import FigureError, draw_all, load_figure, render_figure
+from tools.figures import FigureError, draw_all, load_figure, render_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "routines" / "figures"
