@@ -77,6 +77,7 @@ def _register_content(app: Flask) -> None:
 
 def _register_security(app: Flask) -> None:
     from .extensions import csrf
+    from .request_guards import read_body_within_limit
     from .security import apply_headers, security_headers
 
     @app.before_request
@@ -84,6 +85,7 @@ def _register_security(app: Flask) -> None:
         # Registered before CSRF, which may read the body: the import takes whole histories.
         if request.endpoint == "api.import_data":
             request.max_content_length = app.config["MAX_IMPORT_LENGTH"]
+        read_body_within_limit()  # chunked bodies too: Werkzeug only cuts them short
 
     @app.before_request
     def _api_sign_in_first() -> Any:

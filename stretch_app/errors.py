@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from .database import is_lock_error
 from .extensions import db
+from .request_guards import saved_during_request
 
 RETRY_AFTER_SECONDS = 5
 
@@ -95,6 +96,9 @@ def init_errors(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         message = "Something went wrong on our side. Nothing was saved; please try again."
+        if saved_during_request():  # e.g. the sign-in was saved, then its redirect failed
+            message = ("Something went wrong on our side, but your change may have been "
+                       "saved: reload the page to check before trying again.")
         if wants_json():
             return json_error(500, "server_error", message)
         return render_template("error.html", status=500, title="Something went wrong",

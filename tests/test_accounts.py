@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -355,6 +355,76 @@ def test_next_parameter_stays_on_this_site(client: FlaskClient) -> None:
                                                                "password": PASSWORD})
         assert response.headers["Location"] == expected
         client.post("/logout", data={})
+
+
+# Not plain same-site paths: line breaks (which urlsplit silently drops), tabs, spaces,
+# other control characters, schemes, hosts written in any of the ways browsers accept.
+UNSAFE_NEXT = ["/%0a", "/%0d%0aSet-Cookie:%20x=1", "/%0aX", "%0a/history", "/history%0d",
+               "/%09/evil.example", "/%20", "/%00", "/%7f", "/%c2%85", "/%e2%80%a8",
+               "javascript:alert(1)", "/%5c%5cevil.example", "%2f%2fevil.example",
+               "https:/evil.example", "history", "", "/\u202ehistory"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_a_bad_next_signs_in_and_goes_home(app: Flask, client: FlaskClient, target: str) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    response = client.post(f"/login?next={target}", data={"login": "sam", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/settings").status_code == 200  # signed in
+
+
+@pytest.mark.parametrize("target", ["/%0aX", "/%0d%0a", "//evil.example", "/%09"])
+def test_a_bad_next_after_sign_up_creates_the_account_once(app: Flask, client: FlaskClient,
+                                                           target: str) -> None:
+    response = client.post(f"/signup?next={target}", data={"login": "sam", "password": PASSWORD,
+                                                           "time_zone": "UTC"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/settings").status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == 1
+
+
+@pytest.mark.parametrize("target", ["/history?week=2026-W01", "/routines/calf-reset",
+                                    "/diary/new?from=cramp-now#top"])
+def test_a_plain_next_path_with_a_query_is_kept(client: FlaskClient, target: str) -> None:
+    sign_up(client)
+    client.post("/logout", data={})
+    response = client.post("/login", query_string={"next": target},
+                           data={"login": "sam", "password": PASSWORD})
+    assert response.headers["Location"] == target
+
+
+def test_a_failure_after_a_write_never_says_nothing_was_saved(app: Flask) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def saved_then_failed() -> str:
+        db.session.add(User(login=request.path, password_hash="x", time_zone="UTC"))
+        db.session.commit()
+        raise RuntimeError("after the commit")
+
+    def failed_before_saving() -> str:
+        db.session.add(User(login="dropped", password_hash="x", time_zone="UTC"))
+        raise RuntimeError("before any commit")
+
+    app.add_url_rule("/saved-then-failed", view_func=saved_then_failed, methods=["POST"])
+    app.add_url_rule("/failed-before-saving", view_func=failed_before_saving,
+                     methods=["POST"])
+    app.add_url_rule("/api/saved-then-failed", view_func=saved_then_failed,
+                     endpoint="api_saved", methods=["POST"])
+    client = app.test_client()
+    sign_up(client)  # the API takes writes from accounts only
+    app.logger.disabled = True  # the logged traceback is expected here
+    for path in ("/saved-then-failed", "/api/saved-then-failed"):
+        response = client.post(path)
+        assert response.status_code == 500
+        text = response.get_data(as_text=True)
+        assert "Nothing was saved" not in text and "may have been saved" in text
+    response = client.post("/failed-before-saving")
+    assert response.status_code == 500 and "Nothing was saved" in response.get_data(as_text=True)
+    with app.app_context():
+        logins = db.session.execute(select(User.login).order_by(User.login)).scalars().all()
+    assert logins == ["/api/saved-then-failed", "/saved-then-failed", "sam"]
 
 
 def test_pages_that_need_an_account_send_guests_to_sign_in(client: FlaskClient) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import io
 import json
 import math
 import os
@@ -533,6 +534,74 @@ def test_form_bodies_over_the_limit_are_413(app: Flask, path: str) -> None:
     response = client.post(path, data={"note": "x" * OVER_LIMIT, "login": "sam",
                                        "password": PASSWORD, "time_zone": "UTC"})
     assert response.status_code == 413 and response.mimetype == "text/html"
+    assert snapshot(app) == before
+
+
+def send_chunked(client: FlaskClient, method: str, path: str, raw: bytes,
+                 content_type: str) -> Any:
+    """Send raw with Transfer-Encoding: chunked and no Content-Length, as a server passes it."""
+    return client.open(path, method=method, input_stream=io.BytesIO(raw),
+                       content_type=content_type, headers={"Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def padded_to(document: bytes, limit: int, extra: int) -> bytes:
+    """Return document padded with spaces to exactly limit bytes, then extra bytes beyond."""
+    return document + b" " * (limit - len(document)) + b"x" * extra
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/api/cramps"), ("PUT", "/api/cramps/1"), ("POST", "/api/completions"),
+])
+def test_chunked_json_bodies_over_the_limit_are_413(app: Flask, user_client: FlaskClient,
+                                                    method: str, path: str) -> None:
+    """RELIABILITY 14: a chunked body is cut at the limit by Werkzeug; its first MiB being a
+    valid request must not make the whole of it one: 413 and nothing written."""
+    user_client.post("/api/cramps", json=cramp_body())
+    before = snapshot(app)
+    document = json.dumps(completion_body() if "completions" in path
+                          else cramp_body(note="chunked")).encode()
+    response = send_chunked(user_client, method, path, padded_to(document, OVER_LIMIT - 1,
+                                                                 OVER_LIMIT),
+                            "application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+    assert snapshot(app) == before
+
+
+def test_chunked_bodies_within_the_limit_still_work(app: Flask,
+                                                    user_client: FlaskClient) -> None:
+    """RELIABILITY 14: the same framing under the limit, exactly at it too, is read whole."""
+    response = send_chunked(user_client, "POST", "/api/cramps",
+                            json.dumps(cramp_body(note="small")).encode(), "application/json")
+    assert response.status_code == 201
+    assert response.get_json()["note"] == "small"
+    exact = padded_to(json.dumps(cramp_body(note="exact")).encode(), OVER_LIMIT - 1, 0)
+    response = send_chunked(user_client, "POST", "/api/cramps", exact, "application/json")
+    assert response.status_code == 201 and response.get_json()["note"] == "exact"
+    response = send_chunked(user_client, "POST", "/diary/new",
+                            b"occurred_at=2025-07-01T00%3A30&location=calf&strength=6",
+                            "application/x-www-form-urlencoded")
+    assert response.status_code == 303 and "/diary/" in response.headers["Location"]
+
+
+def test_chunked_forms_and_imports_over_the_limit_are_413(app: Flask,
+                                                          user_client: FlaskClient) -> None:
+    """RELIABILITY 14 and the contract: a chunked form over 1 MiB or import over 16 MiB is
+    refused whole (413), not cut to a shorter body that parses."""
+    doc = user_client.get("/api/export").get_json()
+    user_client.post("/api/cramps", json=cramp_body())
+    before = snapshot(app)
+    form = b"occurred_at=2025-07-01T00%3A30&location=calf&strength=6&pad="
+    response = send_chunked(user_client, "POST", "/diary/new",
+                            form + b"x" * (2 * OVER_LIMIT), "application/x-www-form-urlencoded")
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    doc["days_off"] = [{"day": "2026-01-05", "kind": "rest"}]
+    limit = app.config["MAX_IMPORT_LENGTH"]
+    response = send_chunked(user_client, "POST", "/api/import",
+                            padded_to(json.dumps(doc).encode(), limit, 1), "application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
     assert snapshot(app) == before
 
 
