@@ -2,8 +2,8 @@
 //
 // A self-contained page plus this module (and queue.js, which every page loads), so it keeps
 // working offline once cached. Everything the page needs is in <script id="cramp-now-data">.
-// The timer derives the time left from a deadline on the monotonic clock (performance.now()), never by counting ticks, so it stays right after the
-// tab was hidden or the phone locked.
+// The timer derives the time left from a deadline on the monotonic clock (performance.now()),
+// never by counting ticks, so it stays right after the tab was hidden or the phone locked.
 //
 // Diary lines wait in localStorage ("limber.cramps.pending") until POST /api/cramps confirms
 // them, through the app's queue (queue.js, over /api/cramps instead of /api/completions). Each
@@ -12,18 +12,14 @@
 // CSRF token is refreshed once, network errors and 5xx are retried with backoff).
 // Loaded on the diary list, this module only sends what waits, then reloads to show it.
 
-import { enqueueCramp, flushCramps, newCompletionId, pendingCramps } from "./queue.js";
+import { enqueueCramp, flushCramps, pendingCramps } from "./queue.js";
+import { formatClock, localTimeZone, newCompletionId } from "./shared.js";
 
 const $ = (id) => document.getElementById(id);
 const signedIn = () => document.body?.dataset.signedIn === "true";
 const preloadedPictures = []; // kept referenced for the page's life
 
 // ---- the timer ---------------------------------------------------------------------------
-
-export function formatClock(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
 
 function createTimer({ onTick, onDone }) {
   let deadline = null; // performance.now() when the hold ends (while running)
@@ -83,14 +79,6 @@ function createTimer({ onTick, onDone }) {
 
 // ---- the page ----------------------------------------------------------------------------
 
-function localZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
-}
-
 function startPage(root, data) {
   const byId = new Map(data.locations.map((loc) => [loc.id, loc]));
   // Fetch the five pictures now, while online, so a stretch chosen offline still shows one.
@@ -131,7 +119,7 @@ function startPage(root, data) {
 
   const timer = createTimer({
     onTick(left, total) {
-      el.timer.textContent = formatClock(left / 1000);
+      el.timer.textContent = formatClock(left);
       el.progress.value = total > 0 ? Math.round(((total - left) / total) * 1000) : 0;
       if (!announcedHalf && total > 0 && left <= total / 2 && left > 0) {
         announcedHalf = true;
@@ -251,7 +239,7 @@ function startPage(root, data) {
     const item = {
       id: newCompletionId(),
       occurred_at: (startedAt || new Date()).toISOString(),
-      time_zone: localZone(),
+      time_zone: localTimeZone(),
       location: current ? current.id : "other",
       strength,
       note: el.note.value.trim().slice(0, data.note_max),

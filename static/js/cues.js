@@ -1,5 +1,9 @@
-// Spoken, beeped and vibrated cues. Each kind can be switched off and the choice is remembered.
-// Everything is feature-detected: with no speech, audio or vibration the player works silently.
+// What the device does while a routine plays: spoken, beeped and vibrated cues (each kind can be
+// switched off and the choice is remembered), and keeping the screen on. Everything is
+// feature-detected: with no speech, audio, vibration or wake lock the player works silently.
+
+import { formatDuration } from "./shared.js";
+import { sideLabel } from "./timeline.js";
 
 export const CUES_KEY = "limber.cues";
 export const CUE_KINDS = ["speech", "beeps", "vibration"];
@@ -136,4 +140,98 @@ export function createCues(win = globalThis, storage = null, defaults = DEFAULTS
   }
 
   return { support, settings, enabled, unlock, beep, say, vibrate, silence, set };
+}
+
+// ---- the screen stays on (Screen Wake Lock API, where there is one) ---------------------------
+// The browser drops the lock when the page is hidden; it is asked for again when the page is
+// visible and still wants it.
+
+export function createWakeLock(nav = globalThis.navigator, doc = globalThis.document) {
+  const supported = Boolean(nav && nav.wakeLock && typeof nav.wakeLock.request === "function");
+  let wanted = false;
+  let sentinel = null;
+  let pending = null;
+
+  async function request() {
+    if (!supported || !wanted || (doc && doc.visibilityState !== "visible")) return;
+    if (sentinel || pending) return;
+    pending = nav.wakeLock.request("screen");
+    try {
+      const lock = await pending;
+      if (!wanted) {
+        lock.release().catch(() => {});
+        return;
+      }
+      sentinel = lock;
+      lock.addEventListener("release", () => {
+        if (sentinel === lock) sentinel = null;
+      });
+    } catch {
+      sentinel = null; // refused (battery saver, no permission, not visible): carry on without
+    } finally {
+      pending = null;
+    }
+  }
+
+  if (supported && doc) {
+    doc.addEventListener("visibilitychange", () => {
+      if (doc.visibilityState === "visible") request();
+    });
+  }
+
+  return {
+    supported,
+    get active() {
+      return Boolean(sentinel);
+    },
+    acquire() {
+      wanted = true;
+      return request();
+    },
+    release() {
+      wanted = false;
+      const lock = sentinel;
+      sentinel = null;
+      if (lock) return lock.release().catch(() => {});
+      return Promise.resolve();
+    },
+  };
+}
+
+// ---- what each moment of the routine says ---------------------------------------------------
+
+/**
+ * What milestone `m` (see timeline.js) says and does: { announce, say, interrupt, beep, vibrate },
+ * any of them null; null for the end, which the done step cues itself.
+ */
+export function cueFor(tl, m) {
+  if (m.type === "done") return null;
+  const seg = tl.segments[m.index];
+  const step = tl.steps[seg.step];
+  const side = sideLabel(step.side).toLowerCase();
+  const none = { announce: null, say: null, interrupt: false, beep: null, vibrate: null };
+  if (m.type === "half") return { ...none, announce: "Halfway.", say: "Halfway" };
+  if (m.type === "count") {
+    const hold = seg.kind === "hold";
+    return {
+      ...none,
+      announce: hold && m.n === 3 ? "3 seconds left." : null,
+      say: hold ? String(m.n) : null,
+      beep: "tick",
+      vibrate: hold ? "tick" : null,
+    };
+  }
+  if (seg.kind === "hold") {
+    const words = side ? `${step.name}, ${side}` : step.name;
+    const held = formatDuration(seg.duration / 1000);
+    return { ...none, announce: `${words}. Hold for ${held}.`, say: words, interrupt: true,
+      beep: "start", vibrate: "start" };
+  }
+  if (seg.switchSides) {
+    return { ...none, announce: `Switch sides. Next: ${step.name}, ${side}.`, say: "Switch sides",
+      interrupt: true, vibrate: "switch" };
+  }
+  const lead = seg.kind === "prep" ? "Get ready" : "Next";
+  return { ...none, announce: `${lead}: ${step.name}${side ? `, ${side}` : ""}.`,
+    say: `${lead}: ${step.name}`, interrupt: true };
 }

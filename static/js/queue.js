@@ -10,29 +10,14 @@
 // Importing this module in a page also flushes on load and on the `online` event, and
 // registers the service worker (see the last section).
 
+import { getJson, readJson, safeStorage, writeJson } from "./shared.js";
+
 export const PENDING_KEY = "limber.completions.pending";
 export const REJECTED_KEY = "limber.completions.rejected";
 const REJECTED_LIMIT = 50;
 const BACKOFF_BASE_MS = 5000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
-
-/** A version 4 UUID; falls back to getRandomValues where randomUUID is missing (plain http). */
-export function newCompletionId(cryptoObj = globalThis.crypto) {
-  if (cryptoObj && typeof cryptoObj.randomUUID === "function") {
-    try {
-      return cryptoObj.randomUUID();
-    } catch {
-      // not a secure context: fall through
-    }
-  }
-  const bytes = new Uint8Array(16);
-  if (cryptoObj && typeof cryptoObj.getRandomValues === "function") cryptoObj.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+const UNAVAILABLE = { status: "unavailable", sent: 0, rejected: 0, remaining: 0 };
 
 /** Delay before retry number `failures` (1, 2, …): 5 s, 10 s, 20 s … capped at 5 minutes. */
 export function backoffDelay(failures, random = Math.random) {
@@ -42,10 +27,10 @@ export function backoffDelay(failures, random = Math.random) {
 }
 
 /**
- * A queue over injected dependencies (so it can be tested without a browser):
- * endpoint, pendingKey, rejectedKey (defaults: the completion queue),
- * storage (getItem/setItem), fetch, signedIn(), online(), csrfToken(), setCsrfToken(token),
- * setTimer(fn, ms) → handle, clearTimer(handle), now() → ms, random() → [0, 1).
+ * A queue over injected dependencies (so it can be tested without a browser): endpoint,
+ * pendingKey, rejectedKey (defaults: the completion queue), storage (getItem/setItem), fetch,
+ * signedIn(), online(), csrfToken(), setCsrfToken(token), setTimer(fn, ms) → handle,
+ * clearTimer(handle), now() → ms, random() → [0, 1).
  */
 export function createQueue(deps) {
   const d = {
@@ -68,22 +53,12 @@ export function createQueue(deps) {
   let timer = null;
 
   function read(key) {
-    try {
-      const value = JSON.parse(d.storage.getItem(key) || "[]");
-      return Array.isArray(value) ? value.filter((x) => x && typeof x === "object") : [];
-    } catch {
-      return [];
-    }
+    const value = readJson(d.storage, key, []);
+    return Array.isArray(value) ? value.filter((x) => x && typeof x === "object") : [];
   }
 
-  function write(key, list) {
-    try {
-      d.storage.setItem(key, JSON.stringify(list));
-      return true;
-    } catch {
-      return false; // storage full or unavailable: nothing more we can do here
-    }
-  }
+  // Storage full or unavailable: nothing more can be done here.
+  const write = (key, list) => writeJson(d.storage, key, list);
 
   function enqueue(item) {
     if (!item || typeof item.id !== "string" || !item.id) throw new TypeError("completion needs an id");
@@ -96,12 +71,7 @@ export function createQueue(deps) {
     return item;
   }
 
-  function remove(id) {
-    write(
-      d.pendingKey,
-      read(d.pendingKey).filter((x) => x.id !== id),
-    );
-  }
+  const remove = (id) => write(d.pendingKey, read(d.pendingKey).filter((x) => x.id !== id));
 
   function reject(item, status, code) {
     remove(item.id);
@@ -123,29 +93,17 @@ export function createQueue(deps) {
     return d.fetch(d.endpoint, {
       method: "POST",
       credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": d.csrfToken() || "",
-      },
+      headers: { "Content-Type": "application/json", Accept: "application/json",
+        "X-CSRFToken": d.csrfToken() || "" },
       body: JSON.stringify(item),
     });
   }
 
   async function refreshCsrf() {
-    try {
-      const response = await d.fetch("/api/csrf", {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-      if (!response.ok) return false;
-      const body = await response.json();
-      if (!body || typeof body.csrf_token !== "string" || !body.csrf_token) return false;
-      d.setCsrfToken(body.csrf_token);
-      return true;
-    } catch {
-      return false;
-    }
+    const body = await getJson("/api/csrf", d.fetch).catch(() => null);
+    if (!body || typeof body.csrf_token !== "string" || !body.csrf_token) return false;
+    d.setCsrfToken(body.csrf_token);
+    return true;
   }
 
   // → "sent" | "rejected" | "unauthorized" | "retry"
@@ -265,25 +223,14 @@ export function createQueue(deps) {
 
 const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
 
-function browserStorage() {
-  try {
-    return window.localStorage;
-  } catch {
-    const memory = new Map();
-    return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, String(v)) };
-  }
-}
-
-function csrfMeta() {
-  return document.querySelector('meta[name="csrf-token"]');
-}
+const csrfMeta = () => document.querySelector('meta[name="csrf-token"]');
 
 /** A queue over this page's storage, fetch, sign-in state and CSRF meta tag. */
 function pageQueueFor(options) {
   if (!inBrowser) return null;
   return createQueue({
     ...options,
-    storage: browserStorage(),
+    storage: safeStorage(window),
     fetch: (...args) => window.fetch(...args),
     signedIn: () => document.body?.dataset.signedIn === "true",
     online: () => navigator.onLine !== false,
@@ -310,72 +257,41 @@ const crampQueue = pageQueueFor({
 });
 
 /** Add a completion (the exact body of POST /api/completions) to the persisted queue. */
-export function enqueueCompletion(item) {
-  return pageQueue.enqueue(item);
-}
-
+export const enqueueCompletion = (item) => pageQueue.enqueue(item);
 /** The completions waiting to be sent. */
-export function pendingCompletions() {
-  return pageQueue.pending();
-}
-
+export const pendingCompletions = () => pageQueue.pending();
 /** The completions the server refused for good (409/422/400), with status and error code. */
-export function rejectedCompletions() {
-  return pageQueue.rejected();
-}
-
-const UNAVAILABLE = { status: "unavailable", sent: 0, rejected: 0, remaining: 0 };
+export const rejectedCompletions = () => pageQueue.rejected();
 
 /** Send what is pending (when signed in and online); resolves with a summary when done. */
-export function flushQueue() {
-  return pageQueue ? pageQueue.flush() : Promise.resolve(UNAVAILABLE);
-}
-
+export const flushQueue = () => pageQueue ? pageQueue.flush() : Promise.resolve(UNAVAILABLE);
 /** Add a diary line (the body of POST /api/cramps, with its client `id`) to its queue. */
-export function enqueueCramp(item) {
-  return crampQueue.enqueue(item);
-}
-
+export const enqueueCramp = (item) => crampQueue.enqueue(item);
 /** The diary lines waiting to be sent. */
-export function pendingCramps() {
-  return crampQueue.pending();
-}
-
+export const pendingCramps = () => crampQueue.pending();
 /** Send the waiting diary lines (when signed in and online). */
-export function flushCramps() {
-  return crampQueue ? crampQueue.flush() : Promise.resolve(UNAVAILABLE);
-}
+export const flushCramps = () => crampQueue ? crampQueue.flush() : Promise.resolve(UNAVAILABLE);
 
 if (inBrowser) {
   // Everything queued in this browser goes out as soon as it can, from any page.
   const flushAll = () => Promise.all([flushQueue(), flushCramps()]);
   window.addEventListener("online", flushAll);
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", flushAll, { once: true });
-  } else {
-    flushAll();
-  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flushAll);
+  else flushAll();
 }
 
 // ---- the service worker: offline use, installable app, Background Sync relay ---------------
-//
-// Here rather than in a module of its own: every page loads this one, so registering costs no
-// request of its own (the player page's first load has a budget of 12).
-// - Registers /sw.js a moment after the page has loaded: its precaching (a few hundred KB)
-//   never competes with the page's own requests, which on a poor connection come first.
-// - Tells the worker whether this page was made for a signed-in visitor: the worker fetches
-//   its kept pages again after signing in or out. When it answers, <html data-offline> says
-//   "ready" (everything is kept) or "partial".
-// - Background Sync, where the browser has it: with sessions or diary lines waiting (or no
-//   connection), asks for a sync; the worker's `sync` event cannot read localStorage, so it
-//   asks the open pages to send the queue, which this module does.
+// Here because every page loads this module (the player's first load allows 12 requests).
+// - Registers /sw.js a moment after load, so its precaching never delays the page's own requests.
+// - Tells the worker whether this page was made for a signed-in visitor (it then fetches its kept
+//   pages again); its answer sets <html data-offline> to "ready" or "partial".
+// - Background Sync: the worker's `sync` event cannot read localStorage, so it asks the open
+//   pages to send the queues, which this module does.
 
 const SYNC_TAG = "limber-queue";
 const REGISTER_DELAY_MS = 1500;
 
-function pageSignedIn() {
-  return document.body?.dataset.signedIn === "true";
-}
+const pageSignedIn = () => document.body?.dataset.signedIn === "true";
 
 function somethingWaiting() {
   try {

@@ -193,47 +193,6 @@ export function milestonesBetween(tl, from, to) {
   return out;
 }
 
-/** "m:ss" for a number of milliseconds, rounded up to the whole second (a countdown). */
-export function formatClock(ms) {
-  const total = Math.max(0, Math.ceil(ms / SECOND - 1e-9));
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return `${m}:${String(s).padStart(2, "0")}`;
-}
-
-/** "5 min 30 s", "45 s", "1 h 2 min" for a number of seconds (durations in prose). */
-export function formatDuration(seconds) {
-  const total = Math.max(0, Math.round(seconds));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h) return m ? `${h} h ${m} min` : `${h} h`;
-  if (m) return s ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
-}
-
-/** ISO 8601 local time with the UTC offset, to the second: 2026-11-24T21:05:00+01:00. */
-export function isoWithOffset(date) {
-  const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  const year = String(date.getFullYear()).padStart(4, "0");
-  return (
-    `${year}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(Math.abs(offset) / 60)}:${pad(Math.abs(offset) % 60)}`
-  );
-}
-
-/** The IANA time zone of this browser ("UTC" when it cannot tell). */
-export function localTimeZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
-}
-
 /** The side as words: "Left side", "Right side" or "". */
 export function sideLabel(side) {
   if (side === "left") return "Left side";

@@ -3,12 +3,14 @@ import { describe as group, test } from "node:test";
 
 import {
   createCues,
+  createWakeLock,
+  cueFor,
   CUES_KEY,
   cueSupport,
   loadCueSettings,
   saveCueSettings,
 } from "../../static/js/cues.js";
-import { createWakeLock } from "../../static/js/wakelock.js";
+import { buildTimeline } from "../../static/js/timeline.js";
 
 function memoryStorage(initial = {}) {
   const map = new Map(Object.entries(initial));
@@ -190,5 +192,41 @@ test("account defaults apply until this device chooses", () => {
     speech: true,
     beeps: false,
     vibration: true,
+  });
+});
+
+group("what each moment says", () => {
+  const tl = buildTimeline({
+    prep_seconds: 10,
+    transition_seconds: 5,
+    steps: [
+      { pose: "lunge", name: "Lunge", side: "left", seconds: 20 },
+      { pose: "lunge", name: "Lunge", side: "right", seconds: 20 },
+    ],
+  });
+  const at = (type, index, n) => cueFor(tl, { type, index, n, at: 0 });
+
+  test("a hold names the pose and the side, beeps and buzzes", () => {
+    const c = at("start", 1);
+    assert.equal(c.announce, "Lunge, left side. Hold for 20 s.");
+    assert.equal(c.say, "Lunge, left side");
+    assert.equal(c.beep, "start");
+    assert.equal(c.vibrate, "start");
+  });
+
+  test("the lead-ins say what comes", () => {
+    assert.equal(at("start", 0).announce, "Get ready: Lunge, left side.");
+    assert.equal(at("start", 2).announce, "Switch sides. Next: Lunge, right side.");
+    assert.equal(at("start", 2).vibrate, "switch");
+  });
+
+  test("the last seconds count down aloud only in a hold", () => {
+    assert.equal(at("count", 1, 3).announce, "3 seconds left.");
+    assert.equal(at("count", 1, 2).announce, null);
+    assert.equal(at("count", 1, 2).say, "2");
+    assert.equal(at("count", 0, 2).say, null);
+    assert.equal(at("count", 0, 2).beep, "tick");
+    assert.equal(at("half", 1).announce, "Halfway.");
+    assert.equal(cueFor(tl, { type: "done", index: 4, at: 0 }), null);
   });
 });

@@ -4,7 +4,6 @@ import { describe as group, test } from "node:test";
 import {
   backoffDelay,
   createQueue,
-  newCompletionId,
   PENDING_KEY,
   REJECTED_KEY,
 } from "../../static/js/queue.js";
@@ -69,19 +68,7 @@ function harness({ responses = [], signedIn = true, online = true, storage = mem
   return { queue, calls, timers, storage, token: () => token };
 }
 
-group("ids and backoff", () => {
-  test("randomUUID when there is one", () => {
-    assert.equal(newCompletionId({ randomUUID: () => "x-y" }), "x-y");
-  });
-
-  test("a v4 UUID from getRandomValues without randomUUID (plain http on a LAN)", () => {
-    const cryptoLike = { getRandomValues: (a) => a.fill(0xff) };
-    const id = newCompletionId(cryptoLike);
-    assert.match(id, UUID);
-    assert.match(newCompletionId(globalThis.crypto), UUID);
-    assert.match(newCompletionId(undefined), UUID);
-  });
-
+group("backoff", () => {
   test("exponential, capped at five minutes", () => {
     const delays = [1, 2, 3, 4, 5, 6, 7, 10, 50].map((n) => backoffDelay(n, () => 0));
     assert.deepEqual(delays, [5000, 10000, 20000, 40000, 80000, 160000, 300000, 300000, 300000]);

@@ -5,10 +5,7 @@ import {
   accumulate,
   buildTimeline,
   describe,
-  formatClock,
-  formatDuration,
   holdStart,
-  isoWithOffset,
   leadInStart,
   milestones,
   milestonesBetween,
@@ -20,6 +17,7 @@ import {
   skipPosition,
   stepIndexAt,
 } from "../../static/js/timeline.js";
+import { formatClock } from "../../static/js/shared.js";
 
 const step = (pose, seconds, side = null, extra = {}) => ({
   pose,
@@ -271,62 +269,10 @@ group("milestones", () => {
   });
 });
 
-group("formatting", () => {
-  test("clock rounds up to the whole second", () => {
-    assert.equal(formatClock(0), "0:00");
-    assert.equal(formatClock(1), "0:01");
-    assert.equal(formatClock(1000), "0:01");
-    assert.equal(formatClock(1001), "0:02");
-    assert.equal(formatClock(59999), "1:00");
-    assert.equal(formatClock(754000), "12:34");
-    assert.equal(formatClock(-5), "0:00");
-  });
-
-  test("durations in words", () => {
-    assert.equal(formatDuration(0), "0 s");
-    assert.equal(formatDuration(45), "45 s");
-    assert.equal(formatDuration(60), "1 min");
-    assert.equal(formatDuration(330.4), "5 min 30 s");
-    assert.equal(formatDuration(3720), "1 h 2 min");
-  });
-
-  test("sides", () => {
+group("sides", () => {
+  test("in words", () => {
     assert.equal(sideLabel("left"), "Left side");
     assert.equal(sideLabel("right"), "Right side");
     assert.equal(sideLabel(null), "");
-  });
-});
-
-group("isoWithOffset", () => {
-  const original = process.env.TZ;
-  const at = (tz, iso) => {
-    process.env.TZ = tz;
-    try {
-      return isoWithOffset(new Date(iso));
-    } finally {
-      process.env.TZ = original ?? "";
-      if (original === undefined) delete process.env.TZ;
-    }
-  };
-
-  test("local time with the zone's offset, to the second", () => {
-    assert.equal(at("Europe/Paris", "2026-11-24T20:05:00.750Z"), "2026-11-24T21:05:00+01:00");
-    assert.equal(at("Europe/Paris", "2026-07-01T12:00:00Z"), "2026-07-01T14:00:00+02:00");
-    assert.equal(at("UTC", "2026-01-02T03:04:05Z"), "2026-01-02T03:04:05+00:00");
-    assert.equal(at("Asia/Kolkata", "2026-01-01T00:00:00Z"), "2026-01-01T05:30:00+05:30");
-    assert.equal(at("America/St_Johns", "2026-01-01T12:00:00Z"), "2026-01-01T08:30:00-03:30");
-    assert.equal(at("America/Los_Angeles", "2026-03-01T07:59:59Z"), "2026-02-28T23:59:59-08:00");
-  });
-
-  test("parses back to the same instant (to the second)", () => {
-    const when = new Date("2026-11-24T20:05:07.999Z");
-    for (const tz of ["Europe/Paris", "Pacific/Chatham", "America/New_York", "Asia/Tokyo"]) {
-      process.env.TZ = tz;
-      const text = isoWithOffset(when);
-      assert.match(text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-      assert.equal(Date.parse(text), Math.floor(when.getTime() / 1000) * 1000);
-    }
-    if (original === undefined) delete process.env.TZ;
-    else process.env.TZ = original;
   });
 });
