@@ -147,7 +147,7 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .views import accounts, api, history, pages
-    from .views.diary import bp as diary_bp
+    from .diary import bp as diary_bp
     from .views.guide import bp as guide_bp
     from .views.offline import bp as offline_bp
 

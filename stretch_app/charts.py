@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from .streaks import week_start
 
@@ -77,3 +78,97 @@ def weekly_bars(
         bars.append(Bar(monday, value, i * (width + 6), height - h, h,
                         f"Week of {monday.strftime('%d %b')}: {value}"))
     return bars
+
+
+# ---- the diary's patterns chart: two aligned bar panels over the same weeks -------------------
+
+
+class WeekCounts(Protocol):
+    """What the patterns chart reads from a week (the diary's Week fits)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def cramps(self) -> int: ...
+    @property
+    def active_days(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class PanelBar:
+    """One bar of a panel, in SVG units, with where its value label goes."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    cx: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One bar panel: its heading, baseline and bars."""
+
+    heading: str
+    heading_y: float
+    baseline: float
+    bars: tuple[PanelBar, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Server-drawn SVG geometry: two aligned bar panels and the week labels under them."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    panels: tuple[Panel, ...]
+    labels: tuple[tuple[float, str], ...]
+    label_y: float
+
+
+CHART_WIDTH = 360
+PANEL_HEIGHT = 78
+PANEL_TOP = 30.0
+PANEL_GAP = 46.0
+
+
+def patterns_chart(weeks: Sequence[WeekCounts]) -> Chart:
+    """Lay out cramps per week (top panel) and active days per week out of 7 (bottom panel)."""
+    left = right = 8.0
+    slot = (CHART_WIDTH - left - right) / max(1, len(weeks))
+    bar_width = round(slot * 0.62, 2)
+
+    def panel(heading: str, top: float, values: Sequence[int], scale: int) -> Panel:
+        baseline = top + PANEL_HEIGHT
+        bars = []
+        for i, value in enumerate(values):
+            height = round(PANEL_HEIGHT * min(value, scale) / scale, 2)
+            x = round(left + i * slot + (slot - bar_width) / 2, 2)
+            y = round(baseline - height, 2)
+            bars.append(PanelBar(x, y, bar_width, height, value, round(x + bar_width / 2, 2),
+                                 round(y - 3, 2)))
+        return Panel(heading, top - 16, baseline, tuple(bars))
+
+    cramps = [w.cramps for w in weeks]
+    top = panel("Cramps per week", PANEL_TOP, cramps, max(cramps + [4]))
+    second_top = top.baseline + PANEL_GAP
+    bottom = panel("Active stretching days (of 7)", second_top, [w.active_days for w in weeks], 7)
+    labels = tuple(
+        (round(left + i * slot + slot / 2, 2), w.label)
+        for i, w in enumerate(weeks)
+        # Every other week, counted back from this one, so labels never collide on a phone.
+        if (len(weeks) - 1 - i) % 2 == 0
+    )
+    return Chart(
+        width=CHART_WIDTH,
+        height=int(bottom.baseline + 26),
+        left=left,
+        right=CHART_WIDTH - right,
+        panels=(top, bottom),
+        labels=labels,
+        label_y=bottom.baseline + 17,
+    )

@@ -10,8 +10,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from sqlalchemy import select
 
-from .diary import EntryError, parse_body, same_content, split_list
+from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
+from .inputs import InputError
 from .models import Completion, CrampEntry, DayOff, SignedInUser, User
 from .timezones import is_valid_zone
 from .tracking import (
@@ -147,7 +148,7 @@ def _import_cramps(user: User, items: list[dict[str, Any]], now: datetime) -> di
     for index, item in enumerate(items):
         try:
             client_id, data = parse_body(json.dumps(item), now, new=True)
-        except EntryError as exc:
+        except InputError as exc:
             raise ImportProblem(f"cramps[{index}].{exc.field}", exc.message) from None
         if client_id is None:
             raise ImportProblem(f"cramps[{index}].id", "every entry needs its id")

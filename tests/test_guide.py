@@ -8,7 +8,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from stretch_app import diary as d
+from stretch_app.diary.entries import DOCTOR_SIGNS
+from stretch_app.diary.relief import CRAMP_NOW_LOCATIONS
 from stretch_app.guidance import DEFAULT_TIP, TIPS, tip_for
 
 
@@ -66,7 +67,7 @@ def test_safety_page(client: FlaskClient) -> None:
     words = text_of(page)
     assert "Before you start" in words
     assert "Stop if it hurts" in words
-    for sign in d.DOCTOR_SIGNS:
+    for sign in DOCTOR_SIGNS:
         assert sign in words
     assert 'href="/guide#doctor"' in page
 
@@ -79,13 +80,13 @@ def test_cramp_now_needs_no_sign_in_and_embeds_its_data(client: FlaskClient) -> 
                     re.S)
     assert raw is not None
     data = json.loads(raw.group(1))
-    assert [loc["id"] for loc in data["locations"]] == list(d.CRAMP_NOW_LOCATIONS)
+    assert [loc["id"] for loc in data["locations"]] == list(CRAMP_NOW_LOCATIONS)
     calf = data["locations"][0]
     assert calf["pose"] == "standing-calf-stretch"
     assert re.fullmatch(r"/static/[0-9a-f]+/poses/standing-calf-stretch\.svg", calf["image"])
     assert calf["seconds"] == 30 and calf["steps"]
     assert data["signed_in"] is False
-    for place in d.CRAMP_NOW_LOCATIONS:
+    for place in CRAMP_NOW_LOCATIONS:
         assert f'data-where="{place}"' in page
     assert re.search(r'<script type="module" src="/static/[0-9a-f]+/js/cramp-now\.js">', page)
 

@@ -428,7 +428,7 @@ def test_get_never_changes_the_database(world: World) -> None:
 def test_importing_someone_elses_export_copies_it_and_touches_nothing_of_theirs(
         world: World) -> None:
     """RELIABILITY 19 (import side; the API side is test_api_completions::test_ids_are_per_user
-    and test_api_cramps::test_client_ids_are_per_user): A importing B's document, ids and all,
+    and test_diary_api::test_client_ids_are_per_user): A importing B's document, ids and all,
     gets rows of A's own; B's rows are untouched; A's answer tells nothing of B's."""
     app = world.app
     doc = world.b.get("/api/export").get_json()

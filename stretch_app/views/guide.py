@@ -7,8 +7,10 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from .. import diary as d
 from ..catalog import Filters, filter_routines
+from ..diary.entries import DOCTOR_SIGNS
+from ..diary.patterns import fitting_routines
+from ..diary.relief import CRAMP_NOW_LOCATIONS, cramp_now_data, relief_plan
 from ..guidance import GUIDE_LINKS
 from .common import asset_url, catalog
 
@@ -39,27 +41,27 @@ def guide() -> Any:
     routines = list(catalog().routines.values())
     picks = {
         # Short, gentle starting points for the prevention section.
-        "prevent": d.fitting_routines(routines, ("warm-up", "desk", "anytime"), None,
-                                      ROUTINES_PER_SECTION),
+        "prevent": fitting_routines(routines, ("warm-up", "desk", "anytime"), None,
+                                    ROUTINES_PER_SECTION),
     }
     return render_template(
         "guide.html",
         links=_section_links(),
         picks=picks,
-        doctor_signs=d.DOCTOR_SIGNS,
+        doctor_signs=DOCTOR_SIGNS,
     )
 
 
 @bp.get("/safety")
 def safety() -> Any:
-    return render_template("safety.html", doctor_signs=d.DOCTOR_SIGNS)
+    return render_template("safety.html", doctor_signs=DOCTOR_SIGNS)
 
 
 @bp.get("/cramp-now")
 def cramp_now() -> Any:
     poses = catalog().poses
-    data = d.cramp_now_data(poses, asset_url, current_user.is_authenticated)
+    data = cramp_now_data(poses, asset_url, current_user.is_authenticated)
     # Without JavaScript, ?where=calf shows that stretch (no timer) straight from the server.
     where = request.args.get("where")
-    chosen = d.relief_plan(where, poses, asset_url) if where in d.CRAMP_NOW_LOCATIONS else None
+    chosen = relief_plan(where, poses, asset_url) if where in CRAMP_NOW_LOCATIONS else None
     return render_template("cramp_now.html", data=data, chosen=chosen)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from stretch_app import diary as d
+from stretch_app.diary.entries import build_entry
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, User
 
@@ -159,7 +159,7 @@ def seed_diary(live_server: LiveServer, login: str) -> None:
         uid = db.session.execute(db.select(User.id).where(User.login == login)).scalar_one()
         for i in range(24):
             when = now - timedelta(days=(i * 37) % 80, hours=i % 9)
-            data = d.build_entry(
+            data = build_entry(
                 occurred_at=when, time_zone="Europe/Paris",
                 location=("calf", "calf", "foot", "thigh", "back", "abdomen")[i % 6],
                 strength=2 + i % 8, duration_minutes=(None, 0, 2, 5)[i % 4], woke_me=i % 3 == 0,

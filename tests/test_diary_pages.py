@@ -13,10 +13,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from stretch_app import diary as d
+from stretch_app.diary.entries import build_entry
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, User
-from tests.conftest import sign_up
+from stretch_app.timezones import zone
+
+from .helpers import sign_up
 
 
 def user_id(app: Flask, login: str = "sam") -> int:
@@ -54,7 +56,7 @@ def add_entry(app: Flask, uid: int, day: date, **change: Any) -> None:
         "now": datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC),
     }
     values.update(change)
-    data = d.build_entry(**values)
+    data = build_entry(**values)
     with app.app_context():
         db.session.add(CrampEntry(user_id=uid, **data.columns()))
         db.session.commit()
@@ -75,7 +77,7 @@ def add_completion(app: Flask, uid: int, day: date, finished: bool = True,
 
 
 def today_london() -> date:
-    return datetime.now(UTC).astimezone(d.zone("Europe/London")).date()
+    return datetime.now(UTC).astimezone(zone("Europe/London")).date()
 
 
 # ---- access ---------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def test_the_new_form_defaults_to_now_in_the_users_zone(user_client: FlaskClient
                       page)
     assert value is not None
     shown = datetime.strptime(value.group(1), "%Y-%m-%dT%H:%M")
-    local_now = datetime.now(UTC).astimezone(d.zone("Europe/London")).replace(tzinfo=None)
+    local_now = datetime.now(UTC).astimezone(zone("Europe/London")).replace(tzinfo=None)
     assert abs(shown - local_now) < timedelta(minutes=2)
     assert 'id="doctor-alert"' in page and "hidden" in page
     assert "js/diary-form.js" in page
@@ -165,7 +167,7 @@ def test_bad_input_is_a_form_error_and_saves_nothing(
 
 def test_a_time_more_than_five_minutes_ahead_is_refused(app: Flask,
                                                        user_client: FlaskClient) -> None:
-    soon = datetime.now(UTC).astimezone(d.zone("Europe/London")) + timedelta(minutes=10)
+    soon = datetime.now(UTC).astimezone(zone("Europe/London")) + timedelta(minutes=10)
     response = user_client.post("/diary/new", data=form(occurred_at=f"{soon:%Y-%m-%dT%H:%M}"))
     assert response.status_code == 422
     assert "That time is in the future." in response.get_data(as_text=True)

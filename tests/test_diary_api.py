@@ -1,38 +1,24 @@
-"""GET|POST /api/cramps and GET|PUT|DELETE /api/cramps/<id>: own entries, strict input."""
+"""The diary's JSON API (/api/cramps, /api/cramps/<id>): own entries only, strict input."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from stretch_app import create_app
 from stretch_app.extensions import db
 from stretch_app.models import CrampEntry
-from tests import conftest
-from tests.conftest import sign_up
+from tests.helpers import PASSWORD, cramp_body, sign_up
 
 CLIENT_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 def body(**change: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "occurred_at": "2025-02-01T22:15:00+01:00",
-        "time_zone": "Europe/Paris",
-        "location": "calf",
-        "strength": 6,
-        "duration_minutes": 2,
-        "woke_me": True,
-        "triggers": ["night", "dehydration"],
-        "red_flags": [],
-        "note": "left calf, woke me",
-    }
-    values.update(change)
+    """Return a full entry, with `...` for a field left out."""
+    values = {**cramp_body(triggers=["night", "dehydration"], note="left calf, woke me"), **change}
     return {k: v for k, v in values.items() if v is not ...}
 
 
@@ -277,23 +263,10 @@ def test_another_users_entry_is_404_on_every_method(app: Flask, client: FlaskCli
 # ---- CSRF ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def csrf_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FlaskClient]:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(conftest.make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    with app.app_context():
-        db.create_all()
-    with app.test_client() as client:
-        yield client
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def test_posts_need_the_csrf_header(csrf_client: FlaskClient) -> None:
-    page = csrf_client.get("/signup").get_data(as_text=True)
-    token = page.split('name="csrf-token" content="')[1].split('"')[0]
-    csrf_client.post("/signup", data={"login": "sam", "password": conftest.PASSWORD,
+def test_posts_need_the_csrf_header(csrf_app: Flask) -> None:
+    csrf_client = csrf_app.test_client()
+    token = csrf_client.get("/api/csrf").get_json()["csrf_token"]
+    csrf_client.post("/signup", data={"login": "sam", "password": PASSWORD,
                                       "time_zone": "UTC", "csrf_token": token})
     assert_error(csrf_client.post("/api/cramps", json=body()), 400, "csrf_failed")
     fresh = csrf_client.get("/api/csrf").get_json()["csrf_token"]  # signing in starts a session

@@ -1,0 +1,212 @@
+"""Diary patterns: cramps and stretching per week, the trend, counts, suggestions, doctor reasons.
+
+Pure functions only: no Flask, no database; callers pass `today` (a local date) in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+
+from ..catalog import Routine
+from ..streaks import week_start
+from .entries import AREA_LABELS, LOCATION_AREAS, LOCATIONS, TRIGGERS, split_list
+
+PATTERN_WEEKS = 12
+RED_FLAG_ENTRIES_FOR_DOCTOR = 2
+
+
+def pattern_window(today: date, weeks: int = PATTERN_WEEKS) -> tuple[date, date]:
+    """Return the first and last date of the `weeks` ISO weeks ending with today's week."""
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    return first, week_start(today) + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ISO week of the patterns view."""
+
+    start: date
+    cramps: int
+    active_days: int
+
+    @property
+    def label(self) -> str:
+        """Return the week's short label, such as '3 Mar'."""
+        return f"{self.start.day} {self.start:%b}"
+
+
+def weekly_series(
+    today: date,
+    cramps_by_day: Mapping[date, int],
+    active_days: Iterable[date],
+    weeks: int = PATTERN_WEEKS,
+) -> list[Week]:
+    """Return cramps and active stretching days per week, oldest week first."""
+    first, last = pattern_window(today, weeks)
+    cramps = Counter[date]()
+    for day, count in cramps_by_day.items():
+        if first <= day <= last:
+            cramps[week_start(day)] += count
+    active = Counter[date](week_start(d) for d in set(active_days) if first <= d <= last)
+    starts = [first + timedelta(weeks=i) for i in range(weeks)]
+    return [Week(s, cramps[s], active[s]) for s in starts]
+
+
+TREND_WEEKS = 4
+TREND_MIN_INCREASE = 3
+
+
+def rising_trend(weeks: Sequence[Week]) -> bool:
+    """Tell whether cramps are clearly rising.
+
+    Compare the last 4 weeks (including the current one, so far) with the 4 weeks before:
+    rising means at least 3 more cramps and at least twice as many. With fewer than 8 weeks
+    there is nothing to compare, so it is never rising.
+    """
+    if len(weeks) < 2 * TREND_WEEKS:
+        return False
+    recent = sum(w.cramps for w in weeks[-TREND_WEEKS:])
+    before = sum(w.cramps for w in weeks[-2 * TREND_WEEKS : -TREND_WEEKS])
+    return recent >= before + TREND_MIN_INCREASE and recent >= 2 * before
+
+
+def count_lists(groups: Iterable[tuple[str, int]], order: Sequence[str]) -> list[tuple[str, int]]:
+    """Count slugs in (comma-separated list, number of entries) groups; most common first.
+
+    Ties keep the order of `order`; slugs not in `order` are ignored.
+    """
+    counts = Counter[str]()
+    for joined, number in groups:
+        for slug in set(split_list(joined)):
+            counts[slug] += number
+    rank = {slug: i for i, slug in enumerate(order)}
+    found = [(s, n) for s, n in counts.items() if s in rank and n > 0]
+    return sorted(found, key=lambda item: (-item[1], rank[item[0]]))
+
+
+def count_areas(location_counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Turn per-location counts into per-area counts ('other' for elsewhere), most first."""
+    counts = Counter[str]()
+    for location, number in location_counts:
+        counts[LOCATION_AREAS.get(location) or "other"] += number
+    order = list(AREA_LABELS)
+    return sorted(((a, n) for a, n in counts.items() if n > 0),
+                  key=lambda item: (-item[1], order.index(item[0])))
+
+
+def rank_locations(location_counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Return per-location counts, most common first (ties in the LOCATIONS order)."""
+    order = list(LOCATIONS)
+    merged = Counter[str]()
+    for location, number in location_counts:
+        if location in LOCATIONS:
+            merged[location] += number
+    return sorted(((loc, n) for loc, n in merged.items() if n > 0),
+                  key=lambda item: (-item[1], order.index(item[0])))
+
+
+@dataclass(frozen=True)
+class SuggestionRule:
+    """Which routines fit a trigger, and what to say about it."""
+
+    situations: tuple[str, ...]
+    area: str | None
+    text: str
+
+
+SUGGESTION_RULES: Mapping[str, SuggestionRule] = MappingProxyType({
+    "sitting": SuggestionRule(
+        ("desk", "after-sitting"), None,
+        "Most of your cramps came after long sitting. Stand up and move every 30 to 60 "
+        "minutes, and try a short desk break or after-sitting routine.",
+    ),
+    "standing": SuggestionRule(
+        ("after-standing",), None,
+        "Most of your cramps came after long standing. Shift your weight, take short sitting "
+        "breaks, and stretch your calves when you get home.",
+    ),
+    "overexertion": SuggestionRule(
+        ("after-exercise", "warm-up"), None,
+        "Most of your cramps came with hard effort or no warm-up. Build up gently, warm up "
+        "first, drink enough, and finish with a cool-down.",
+    ),
+    "night": SuggestionRule(
+        ("night-leg-cramps", "bedtime"), "legs",
+        "Most of your cramps came at night. A glass of water and a short leg stretch before "
+        "bed can help your muscles stay calm.",
+    ),
+    "menstrual": SuggestionRule(
+        ("menstrual",), "abdomen",
+        "Most of your cramps came with your period. Gentle belly and back stretches, warmth "
+        "and slow breathing can ease them.",
+    ),
+    "dehydration": SuggestionRule(
+        (), None,
+        "Most of your cramps came when you had not drunk enough. Keep water in reach and sip "
+        "through the day, more in the heat and when you exercise.",
+    ),
+    "diet": SuggestionRule(
+        (), None,
+        "Most of your cramps seemed linked to what you ate. Foods with potassium, magnesium, "
+        "calcium and some sodium help: bananas, potatoes, beans, yoghurt, nuts and greens.",
+    ),
+})  # fmt: skip
+SUGGESTION_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What to try, from the most common trigger."""
+
+    trigger: str
+    trigger_label: str
+    text: str
+    routines: tuple[Routine, ...] = field(default=())
+
+
+def fitting_routines(
+    routines: Iterable[Routine], situations: Sequence[str], area: str | None,
+    limit: int = SUGGESTION_LIMIT,
+) -> list[Routine]:
+    """Return routines in any of the situations (and area), best match first.
+
+    A routine matching an earlier situation comes first; gentle before moderate, then shorter.
+    """
+    rank = {s: i for i, s in enumerate(situations)}
+    found = []
+    for routine in routines:
+        matched = [rank[s] for s in routine.situations if s in rank]
+        if not matched or (area is not None and area not in routine.areas):
+            continue
+        key = (min(matched), routine.level != "gentle", routine.total_seconds, routine.title)
+        found.append((key, routine))
+    found.sort(key=lambda item: item[0])
+    return [routine for _key, routine in found[:limit]]
+
+
+def suggest(
+    trigger_counts: Sequence[tuple[str, int]], routines: Iterable[Routine]
+) -> Suggestion | None:
+    """Return the suggestion for the most common trigger that has a rule, or None."""
+    for trigger, _count in trigger_counts:
+        rule = SUGGESTION_RULES.get(trigger)
+        if rule is None:
+            continue
+        picked = fitting_routines(routines, rule.situations, rule.area) if rule.situations else []
+        return Suggestion(trigger, TRIGGERS[trigger], rule.text, tuple(picked))
+    return None
+
+
+def doctor_reasons(red_flag_entries: int, rising: bool) -> list[str]:
+    """Return why the patterns call for a doctor's visit (empty when they do not)."""
+    reasons = []
+    if red_flag_entries >= RED_FLAG_ENTRIES_FOR_DOCTOR:
+        reasons.append(f"You logged {red_flag_entries} cramps with a warning sign.")
+    if rising:
+        reasons.append("Your cramps have become clearly more frequent over the last weeks.")
+    return reasons
+

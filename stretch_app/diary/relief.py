@@ -1,0 +1,113 @@
+"""Diary relief: the "Cramp now" stretch for each place that cramps, and the page's data.
+
+Pure functions only: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from ..catalog import Pose
+from .entries import LOCATIONS, STRENGTH_MAX, STRENGTH_MIN
+
+
+@dataclass(frozen=True)
+class Relief:
+    """One relief stretch for a place that cramps (pose ids in order of preference)."""
+
+    title: str
+    poses: tuple[str, ...]
+    seconds: int
+    steps: tuple[str, ...]
+
+
+CRAMP_NOW_LOCATIONS: tuple[str, ...] = ("calf", "foot", "thigh", "abdomen", "back")
+RELIEF: Mapping[str, Relief] = MappingProxyType({
+    "calf": Relief(
+        "Calf stretch", ("standing-calf-stretch", "seated-towel-calf-stretch"), 30,
+        (
+            "Straighten the cramping leg.",
+            "Bring your toes up toward your knee: lean into a wall with that heel down, or "
+            "sit and pull your toes back by hand or with a towel.",
+            "Hold a steady, gentle pull and breathe slowly while the muscle lets go.",
+            "Afterwards walk a few steps and rub the calf gently.",
+        ),
+    ),
+    "foot": Relief(
+        "Sole and toe stretch", ("seated-towel-calf-stretch", "standing-calf-stretch"), 30,
+        (
+            "Sit down and straighten the leg.",
+            "Pull your toes back toward your shin, with your hand or a towel round the ball "
+            "of the foot.",
+            "Hold gently and breathe while the sole softens.",
+            "Then rub the sole and circle the ankle slowly.",
+        ),
+    ),
+    "thigh": Relief(
+        "Thigh stretch", ("lying-hamstring-stretch", "standing-hamstring-stretch"), 30,
+        (
+            "Back of the thigh: lie on your back and raise the leg, a towel round the foot, "
+            "until you feel a gentle pull.",
+            "Front of the thigh instead: hold a chair and bring that heel gently toward your "
+            "bottom.",
+            "Hold still, without bouncing, and breathe slowly.",
+        ),
+    ),
+    "abdomen": Relief(
+        "Belly stretch", ("sphinx", "belly-breathing"), 40,
+        (
+            "Lie on your front and rest on your forearms, elbows under your shoulders.",
+            "Let your belly lengthen and breathe slowly and deeply into it.",
+            "If lying on your front is uncomfortable, lie on your back with knees bent and "
+            "breathe into your belly instead.",
+        ),
+    ),
+    "back": Relief(
+        "Back release", ("childs-pose", "knees-to-chest"), 40,
+        (
+            "Kneel, sit back toward your heels and fold forward, arms long in front.",
+            "Rest your forehead down and breathe into your back.",
+            "If kneeling hurts, lie on your back and hug your knees to your chest instead.",
+        ),
+    ),
+})  # fmt: skip
+CRAMP_NOW_ADVICE = (
+    "Sip some water once it eases. See a doctor if cramps do not get better with rest, if "
+    "there is swelling or redness, fever, chills or unusual tiredness, or if they really hurt "
+    "and make everyday things hard."
+)
+
+
+def relief_plan(
+    location: str, poses: Mapping[str, Pose], image_url: Callable[[str], str]
+) -> dict[str, Any]:
+    """Return one place's relief stretch as the Cramp now page uses it (picture if known)."""
+    relief = RELIEF[location]
+    pose = next((poses[p] for p in relief.poses if p in poses), None)
+    return {
+        "id": location,
+        "label": LOCATIONS[location],
+        "title": relief.title,
+        "seconds": relief.seconds,
+        "steps": list(relief.steps),
+        "pose": pose.id if pose else None,
+        "pose_name": pose.name if pose else None,
+        "image": image_url(pose.image) if pose else None,
+        "image_alt": pose.image_alt if pose else None,
+    }
+
+
+def cramp_now_data(
+    poses: Mapping[str, Pose], image_url: Callable[[str], str], signed_in: bool
+) -> dict[str, Any]:
+    """Return everything the Cramp now page needs, embedded as JSON."""
+    return {
+        "locations": [relief_plan(loc, poses, image_url) for loc in CRAMP_NOW_LOCATIONS],
+        "strength": {"min": STRENGTH_MIN, "max": STRENGTH_MAX, "default": 5},
+        "note_max": 200,
+        "advice": CRAMP_NOW_ADVICE,
+        "signed_in": signed_in,
+    }

@@ -1,0 +1,175 @@
+"""The doctor summary: a period's cramp and stretching numbers, and its CSV rows.
+
+Pure functions only: no Flask, no database; callers pass `today` (a local date) in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..inputs import InputError, parse_date
+from .entries import AREA_LABELS, LOCATIONS, RED_FLAGS, TRIGGERS
+from .patterns import count_areas, count_lists, rank_locations
+
+SUMMARY_DEFAULT_DAYS = 90
+SUMMARY_MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of local dates."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """Return how many days the period covers."""
+        return (self.end - self.start).days + 1
+
+
+def parse_period(args: Mapping[str, str], today: date) -> Period:
+    """Read `from` and `to` (YYYY-MM-DD); default to the last 90 days ending today."""
+    end = parse_date((args.get("to") or "").strip(), "to") or today
+    try:
+        start = parse_date((args.get("from") or "").strip(), "from") or (
+            end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
+        )
+    except OverflowError:  # e.g. to=0001-01-01: 90 days before it is no date at all
+        raise InputError("to", "That end date is too far in the past.") from None
+    if start > end:
+        raise InputError("from", "The start date must not be after the end date.")
+    if (end - start).days + 1 > SUMMARY_MAX_DAYS:
+        raise InputError("from", f"Choose a period of at most {SUMMARY_MAX_DAYS} days.")
+    return Period(start, end)
+
+
+@dataclass(frozen=True)
+class CrampTotals:
+    """Aggregates of the period's diary entries, as one SQL query returns them."""
+
+    count: int = 0
+    days_with_cramps: int = 0
+    strength_sum: int = 0
+    strength_max: int | None = None
+    timed: int = 0
+    duration_sum: int = 0
+    duration_max: int | None = None
+    woke_me: int = 0
+    red_flag_entries: int = 0
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Aggregates of the period's stretching sessions."""
+
+    active_days: int = 0
+    sessions: int = 0
+    partial_sessions: int = 0
+    seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every number of the doctor summary, ready to show."""
+
+    period: Period
+    cramps: int
+    per_week: float
+    days_with_cramps: int
+    strength_average: float | None
+    strength_max: int | None
+    timed: int
+    duration_average: float | None
+    duration_max: int | None
+    duration_total: int
+    woke_me: int
+    triggers: tuple[tuple[str, int], ...]
+    areas: tuple[tuple[str, int], ...]
+    locations: tuple[tuple[str, int], ...]
+    red_flags: tuple[tuple[str, int], ...]
+    red_flag_entries: int
+    active_days: int
+    active_days_per_week: float
+    sessions: int
+    partial_sessions: int
+    minutes: int
+
+
+def _per_week(count: int, days: int) -> float:
+    return round(count * 7 / days, 1) if days > 0 else 0.0
+
+
+def build_summary(
+    period: Period,
+    totals: CrampTotals,
+    trigger_groups: Iterable[tuple[str, int]],
+    flag_groups: Iterable[tuple[str, int]],
+    location_counts: Iterable[tuple[str, int]],
+    adherence: Adherence,
+) -> Summary:
+    """Compute the doctor summary's numbers from the period's aggregates."""
+    locations = list(location_counts)
+    return Summary(
+        period=period,
+        cramps=totals.count,
+        per_week=_per_week(totals.count, period.days),
+        days_with_cramps=totals.days_with_cramps,
+        strength_average=round(totals.strength_sum / totals.count, 1) if totals.count else None,
+        strength_max=totals.strength_max,
+        timed=totals.timed,
+        duration_average=round(totals.duration_sum / totals.timed, 1) if totals.timed else None,
+        duration_max=totals.duration_max,
+        duration_total=totals.duration_sum,
+        woke_me=totals.woke_me,
+        triggers=tuple(count_lists(trigger_groups, list(TRIGGERS))),
+        areas=tuple(count_areas(locations)),
+        locations=tuple(rank_locations(locations)),
+        red_flags=tuple(count_lists(flag_groups, list(RED_FLAGS))),
+        red_flag_entries=totals.red_flag_entries,
+        active_days=adherence.active_days,
+        active_days_per_week=_per_week(adherence.active_days, period.days),
+        sessions=adherence.sessions,
+        partial_sessions=adherence.partial_sessions,
+        minutes=round(adherence.seconds / 60),
+    )
+
+
+def _number(value: float | int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def summary_rows(summary: Summary) -> list[tuple[str, str, str]]:
+    """Return the summary as (section, item, value) rows for the CSV download."""
+    s = summary
+    rows: list[tuple[str, str, str]] = [
+        ("period", "from", s.period.start.isoformat()),
+        ("period", "to", s.period.end.isoformat()),
+        ("period", "days", str(s.period.days)),
+        ("cramps", "count", str(s.cramps)),
+        ("cramps", "per_week", str(s.per_week)),
+        ("cramps", "days_with_cramps", str(s.days_with_cramps)),
+        ("cramps", "woke_me", str(s.woke_me)),
+        ("strength", "average", _number(s.strength_average)),
+        ("strength", "max", _number(s.strength_max)),
+        ("duration_minutes", "entries_with_duration", str(s.timed)),
+        ("duration_minutes", "average", _number(s.duration_average)),
+        ("duration_minutes", "max", _number(s.duration_max)),
+        ("duration_minutes", "total", str(s.duration_total)),
+    ]
+    rows += [("trigger", TRIGGERS[t], str(n)) for t, n in s.triggers]
+    rows += [("area", AREA_LABELS[a], str(n)) for a, n in s.areas]
+    rows += [("location", LOCATIONS[loc], str(n)) for loc, n in s.locations]
+    rows.append(("red_flags", "entries_with_any", str(s.red_flag_entries)))
+    rows += [("red_flag", RED_FLAGS[f], str(n)) for f, n in s.red_flags]
+    rows += [
+        ("stretching", "active_days", str(s.active_days)),
+        ("stretching", "active_days_per_week", str(s.active_days_per_week)),
+        ("stretching", "sessions_finished", str(s.sessions)),
+        ("stretching", "sessions_partial", str(s.partial_sessions)),
+        ("stretching", "minutes", str(s.minutes)),
+    ]
+    return rows
+
