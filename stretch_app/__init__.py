@@ -39,7 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_templates(app)
     _register_blueprints(app)
     _register_errors(app)
-    _register_page_cache(app)
     return app
 
 
@@ -60,10 +59,7 @@ def _register_database(app: Flask) -> None:
     from .extensions import db, migrate
 
     init_database(app)
-    # Off in the web workers (wsgi.py): migrations run from the command line before a server
-    # starts, and Flask-Migrate would load Alembic into every worker for nothing.
-    if app.config["LIMBER_MIGRATIONS"]:
-        migrate().init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"))
 
 
 def _register_content(app: Flask) -> None:
@@ -131,13 +127,14 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
+    from flask_wtf.csrf import generate_csrf
+
     from .catalog import AREAS, SITUATION_LABELS
     from .guidance import SAFETY_NOTE
-    from .signing import csrf_token
     from .templating import format_duration
 
     app.jinja_env.globals.update(
-        csrf_token=csrf_token,
+        csrf_token=generate_csrf,
         AREAS=AREAS,
         SITUATION_LABELS=SITUATION_LABELS,
         SAFETY_NOTE=SAFETY_NOTE,
@@ -165,9 +162,3 @@ def _register_errors(app: Flask) -> None:
 
     init_errors(app)
 
-
-def _register_page_cache(app: Flask) -> None:
-    from .page_cache import init_page_cache
-
-    # Last: its before_request step must run after the session and sign-in checks.
-    init_page_cache(app)

@@ -5,22 +5,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import bindparam, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import case, delete, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .driver_sql import DriverStatement
+from .database import insert_for
 from .extensions import db, login_manager
-from .models import LoginThrottle, SignedInUser, User, utcnow
-from .signing import SignedCookieSessions
+from .models import LoginThrottle, User, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -56,16 +52,8 @@ class LoginResult:
     retry_after: int = 0
 
 
-# Made ahead for the production method, so that the first unknown-name attempt on a fresh
-# worker costs one hash like every other attempt (making it there took a second hash).
-_READY_DUMMY_HASHES = {
-    "pbkdf2:sha256:1000000": "pbkdf2:sha256:1000000$3UQKcLUW50Zg15Il$"
-    "99ba574b77b06fc50ef850a4c2a2bc28805ee425546c1ebf106dce72faf6931d",
-}
-
-
 def _dummy_hash() -> str:
-    cache = current_app.extensions.setdefault("limber_dummy_hash", dict(_READY_DUMMY_HASHES))
+    cache = current_app.extensions.setdefault("limber_dummy_hash", {})
     method = current_app.config["PASSWORD_METHOD"]
     if method not in cache:
         cache[method] = generate_password_hash("not a real password", method=method)
@@ -152,8 +140,7 @@ def _failure_upsert(key: str, now: datetime) -> Any:
     """Return one INSERT ... ON CONFLICT DO UPDATE counting a failure, RETURNING the row."""
     # One statement, so concurrent failures from several workers all count (no read first).
     table = LoginThrottle.__table__
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = module.insert(table).values(key=key, failures=1, locked_until=None, updated_at=now)
+    insert = insert_for(table).values(key=key, failures=1, locked_until=None, updated_at=now)
     return insert.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
@@ -189,77 +176,26 @@ def start_session() -> None:
     session.permanent = True
 
 
-def is_signed_in() -> bool:
-    """Tell whether the visitor is signed in, without loading anyone when nobody can be."""
-    # Flask-Login finds a user only through the session's user id or the remember cookie (no
-    # request or header loaders here). Without either the answer is no, and a first visit,
-    # which has neither, skips the anonymous user's loading (about 6 % of a cached page).
-    if (
-        "_login_user" not in g
-        and "_user_id" not in session
-        and current_app.config["REMEMBER_COOKIE_NAME"] not in request.cookies
-    ):
-        return False
-    return bool(current_user.is_authenticated)
-
-
-_SIGNED_IN_COLUMNS = tuple(f.name for f in fields(SignedInUser))
-
-
-def _user_row(engine: Engine, uid: int) -> dict[str, Any] | None:
-    """Return the user's column values from one driver query outside any session, or None."""
-    statements = current_app.extensions.setdefault("limber_user_select", {})
-    statement = statements.get(engine)
-    if statement is None:
-        table = User.__table__
-        statement = statements[engine] = DriverStatement.compile(
-            select(*(table.c[name] for name in _SIGNED_IN_COLUMNS))
-            .where(table.c.id == bindparam("uid")),
-            engine.dialect)
-    dbapi_error = engine.dialect.loaded_dbapi.Error
-    try:
-        raw = engine.raw_connection()  # a new connection runs its set-up, which may fail too
-    except dbapi_error as exc:
-        # Wrapped as SQLAlchemy would, so a locked database still answers 503.
-        raise DBAPIError.instance(statement.sql, None, exc, dbapi_error,
-                                  dialect=engine.dialect) from exc
-    try:
-        return statement.first(raw, {"uid": uid})
-    finally:
-        raw.close()  # back to the pool, rolled back (PostgreSQL began a transaction)
-
-
-def load_signed_in_user(uid: int, version: int) -> SignedInUser | None:
+def load_user(user_id: str) -> User | None:
     """Return the user a session belongs to, or None when gone or on an ended session version."""
-    # Every signed-in request reads this row first. Through the ORM that read cost a session
-    # transaction of its own, and the loaded User an ORM session for the rest of the request:
-    # together a fifth of a signed-in POST that writes nothing. Here it is one driver query
-    # outside any transaction (so also outside SQLite's write lock) and a read-only
-    # SignedInUser; views that change the account load its User row themselves.
-    # The request's later reads may see a newer database than this row, as on PostgreSQL,
-    # where each statement sees what was committed before it anyway.
-    values = _user_row(db.engine, uid)
-    if values is None or values["session_version"] != version:
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except ValueError:
         return None
-    return SignedInUser(**values)
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version:
+        return None
+    return user
 
 
 def init_auth(app: Flask) -> None:
     """Wire Flask-Login: user loading with session versions, and the absolute lifetime."""
-    app.session_interface = SignedCookieSessions()
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> SignedInUser | None:
-        try:
-            raw_id, raw_version = user_id.split(":", 1)
-            uid, version = int(raw_id), int(raw_version)
-        except ValueError:
-            return None
-        return load_signed_in_user(uid, version)
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:
@@ -275,6 +211,6 @@ def init_auth(app: Flask) -> None:
         if started is not None and (not isinstance(started, int) or time.time() - started > limit):
             logout_user()
             session.clear()
-        elif started is None and is_signed_in():
+        elif started is None and current_user.is_authenticated:
             # Restored from a remember cookie: a new session starts now.
             start_session()

@@ -48,15 +48,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PASSWORD_METHOD": "pbkdf2:sha256:1000000",  # nosec B105 # a hash method name, not a password
         "DB_BUSY_TIMEOUT_MS": 5000,
         "SQLITE_SYNCHRONOUS": "NORMAL",
-        # Sessions are permanent with an absolute lifetime (auth.py): re-signing and re-sending
-        # the cookie on every request would not extend it, only cost time.
+        # Sessions are permanent with an absolute lifetime (auth.py): re-sending the cookie on
+        # every request would not extend it.
         "SESSION_REFRESH_EACH_REQUEST": False,
-        # Flask-Migrate and the `flask db` commands; the WSGI entry point turns this off.
-        "LIMBER_MIGRATIONS": True,
-        # Rendered public pages kept in memory for signed-out visitors (page_cache.py), per
-        # worker: every routine, player and pose page takes about 0.9 MB. 0 turns it off.
-        "PAGE_CACHE_ENTRIES": 256,
-        "PAGE_CACHE_BYTES": 2_000_000,
     }
 
 

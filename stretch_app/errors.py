@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -78,7 +78,6 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         if not is_lock_error(exc):
             return _server_error(exc)
-        g.limber_reads_only = True  # the page below must not wait for the write lock again
         message = "The database is busy. Please try again in a few seconds."
         if wants_json():
             resp = app.make_response(json_error(503, "busy", message))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
@@ -44,31 +43,6 @@ class User(UserMixin, db.Model):
     cramp_entries: Mapped[list[CrampEntry]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
-
-    def get_id(self) -> str:
-        """Return the id Flask-Login keeps in the session: user id and session version."""
-        return f"{self.id}:{self.session_version}"
-
-
-@dataclass(frozen=True, eq=False)
-class SignedInUser(UserMixin):
-    """The signed-in account's row as read when the request began: read-only, no password hash.
-
-    current_user is one of these. A view that changes the account loads its User row
-    (db.get_or_404) and changes that: an assignment here raises instead of being lost.
-    """
-
-    id: int
-    login: str
-    time_zone: str
-    weekly_goal: int
-    cue_speech: bool
-    cue_beep: bool
-    cue_vibrate: bool
-    session_version: int
-    finished_count: int
-    seconds_total: int
-    created_at: datetime
 
     def get_id(self) -> str:
         """Return the id Flask-Login keeps in the session: user id and session version."""

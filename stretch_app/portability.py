@@ -10,22 +10,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from sqlalchemy import select
 
-from .diary.entries import parse_body, same_content, split_list
-from .extensions import db
-from .inputs import InputError
-from .models import Completion, CrampEntry, DayOff, SignedInUser, User
-from .timezones import is_valid_zone
-from .tracking import (
+from .completions import (
     FUTURE_SLACK,
-    ISO_DATE,
     CompletionIn,
-    _insert,
-    _utc_naive,
     completion_json,
     local_date_of,
-    recount_totals,
-    refresh_streaks,
+    utc_naive,
 )
+from .database import insert_for
+from .diary.entries import parse_body, same_content, split_list
+from .extensions import db
+from .inputs import ISO_DATE, InputError
+from .models import Completion, CrampEntry, DayOff, User
+from .stats import recount_totals, refresh_streaks
+from .timezones import is_valid_zone
 
 FORMAT = "limber-export"
 VERSION = 1
@@ -90,7 +88,7 @@ class ExportDoc(BaseModel):
     cramps: Annotated[list[dict[str, Any]], Field(max_length=MAX_ITEMS)] = []
 
 
-def export_user(user: User | SignedInUser) -> dict[str, Any]:
+def export_user(user: User) -> dict[str, Any]:
     """Return everything the user owns as a canonical (sorted, stable) document."""
     completions = db.session.execute(
         select(Completion).where(Completion.user_id == user.id)
@@ -199,8 +197,8 @@ def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
             "routine_slug": item.routine,
             "routine_title": item.routine_title,
             "areas": "",
-            "started_at": _utc_naive(item.started_at),
-            "ended_at": _utc_naive(item.ended_at),
+            "started_at": utc_naive(item.started_at),
+            "ended_at": utc_naive(item.ended_at),
             "time_zone": item.time_zone,
             "local_date": item.local_date,
             "steps_done": item.steps_done,
@@ -219,7 +217,7 @@ def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
     _fill_areas(rows)
     if rows:
         db.session.execute(
-            _insert(Completion).on_conflict_do_nothing(index_elements=["user_id", "client_id"]),
+            insert_for(Completion).on_conflict_do_nothing(index_elements=["user_id", "client_id"]),
             rows,
         )
     off_added = 0

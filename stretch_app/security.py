@@ -29,10 +29,5 @@ def security_headers(production: bool) -> dict[str, str]:
 
 def apply_headers(target: MutableMapping[str, str], headers: dict[str, str]) -> None:
     """Set each security header unless the response already chose its own."""
-    # One pass over the names: a missing name costs werkzeug's `in` a raised KeyError, and
-    # setting one scans every header to replace it, where appending a missing one is enough.
-    present = {name.lower() for name in target.keys()}
-    append = getattr(target, "add", None) or target.__setitem__
     for name, value in headers.items():
-        if name.lower() not in present:
-            append(name, value)
+        target.setdefault(name, value)

@@ -6,8 +6,7 @@ from stretch_app import create_app
 from stretch_app.config import StartupError
 
 try:
-    # No Flask-Migrate in the workers: `flask db upgrade` runs before the server starts.
-    app = create_app({"LIMBER_MIGRATIONS": False})
+    app = create_app()
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)

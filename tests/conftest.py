@@ -1,10 +1,10 @@
-"""Shared fixtures: an app on a temporary database, its client and CLI runner, a user."""
+"""Fixtures: a make_app factory on a temporary database, the app, its client and runner, a user."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,30 +17,7 @@ from stretch_app import create_app
 from stretch_app.config import normalise_database_url
 from stretch_app.extensions import db
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-PASSWORD = "correct horse battery"
-
-
-def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
-    """Return test settings: a file database in tmp_path, fixture content, fast hashing."""
-    config: dict[str, object] = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-        "CONTENT_DIR": str(FIXTURE_CONTENT),
-        "WTF_CSRF_ENABLED": False,
-        # Production uses 1,000,000 iterations; tests that care set it back.
-        "PASSWORD_METHOD": "pbkdf2:sha256:1000",
-    }
-    config.update(overrides)
-    return config
-
-
-# Set to a PostgreSQL URL to run every test that uses the `app` fixture against that server
-# (`make test-postgres` starts a throwaway one). Each pytest process gets its own schema.
-TEST_DATABASE_URL = os.environ.get("LIMBER_TEST_DATABASE_URL", "")
-ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+from .helpers import ON_POSTGRES, TEST_DATABASE_URL, make_config, sign_up
 
 sqlite_only = pytest.mark.skipif(
     ON_POSTGRES, reason="SQLite-only behaviour (pragmas, BEGIN IMMEDIATE, file database)"
@@ -100,32 +77,65 @@ def _drop_postgres_schema() -> Iterator[None]:
     engine.dispose()
 
 
-def _test_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Iterator[Flask]:
+def _create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str, Any],
+            env: dict[str, str]) -> Flask:
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
         monkeypatch.delenv(name, raising=False)
-    overrides = _postgres_settings() if ON_POSTGRES else {}
-    app = create_app(make_config(tmp_path, **overrides, **settings))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    postgres = ON_POSTGRES and "SQLALCHEMY_DATABASE_URI" not in settings
+    overrides = _postgres_settings() if postgres else {}
+    config = make_config(tmp_path, **overrides)
+    config.update(settings)
+    app = create_app({k: v for k, v in config.items() if v is not None})
     with app.app_context():
-        if ON_POSTGRES:
+        if postgres:
             _fresh_postgres_tables(app)
         else:
             db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    yield from _test_app(tmp_path, monkeypatch)
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
+    """Return a factory of test apps with their tables made: make_app(**config, env={...}).
+
+    A setting given as None is left to the app's own defaults and environment.
+    """
+    made: list[Flask] = []
+
+    def factory(env: dict[str, str] | None = None, **settings: Any) -> Flask:
+        app = _create(tmp_path, monkeypatch, settings, env or {})
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
-def csrf_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def csrf_app(make_app: Callable[..., Flask]) -> Flask:
     """The app with CSRF checks on, as in production (the other fixtures turn them off)."""
-    yield from _test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True)
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def production(make_app: Callable[..., Flask]) -> Flask:
+    """The app as `LIMBER_ENV=production` configures it (a test database, fast hashing)."""
+    return make_app(SECRET_KEY=None, env={
+        "LIMBER_ENV": "production",
+        "SECRET_KEY": "a production secret for tests",
+        "FLASK_DEBUG": "1",  # must not win over production
+    })
 
 
 @pytest.fixture
@@ -139,28 +149,8 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-def sign_up(client: FlaskClient, login: str = "sam", password: str = PASSWORD,
-            time_zone: str = "Europe/London") -> None:
-    """Create an account through the sign-up form (which also signs in)."""
-    response = client.post("/signup", data={"login": login, "password": password,
-                                            "time_zone": time_zone})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
 @pytest.fixture
 def user_client(client: FlaskClient) -> Iterator[FlaskClient]:
     """A client signed in as a fresh user 'sam' in Europe/London."""
     sign_up(client)
     yield client
-
-
-def assert_schema_matches_models() -> None:
-    """Assert the migrated database (in the app context) has exactly the models' schema."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-    from sqlalchemy import inspect
-
-    names = set(inspect(db.engine).get_table_names())
-    assert {"users", "completions", "days_off", "cramp_entries"} <= names
-    with db.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []

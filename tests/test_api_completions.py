@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from stretch_app.extensions import db
 from stretch_app.models import Completion
 
-from .conftest import sign_up
+from .helpers import sign_up
 
 
 def body(**changes: Any) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from stretch_app.backup import NOT_SQLITE_STATUS, backup_command
 from stretch_app.extensions import db
 from stretch_app.models import Completion, User
 
-from .conftest import PASSWORD, make_config, sign_up
-from .test_api_completions import body
+from .helpers import PASSWORD, make_config, sign_up
+from .helpers import completion_body as body
 
 USERS = ("ann", "bob", "cyd")
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from stretch_app.cli import routines_cli
 
-from .conftest import FIXTURE_CONTENT, ROOT
+from .helpers import FIXTURE_CONTENT, ROOT
 
 FLASK = str(Path(sys.executable).parent / "flask")
 

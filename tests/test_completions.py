@@ -11,20 +11,24 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from stretch_app.extensions import db
-from stretch_app.models import Completion, DayOff, StreakRun, User
-from stretch_app.streaks import summarise
-from stretch_app.tracking import (
+from stretch_app.completions import (
     CompletionIn,
+    Outcome,
     Recorded,
-    clear_day_off,
     completion_row,
     record_completion,
+)
+from stretch_app.extensions import db
+from stretch_app.models import Completion, DayOff, StreakRun, User
+from stretch_app.stats import (
+    clear_day_off,
     recount_totals,
     refresh_streaks,
     set_day_off,
     streak_summary,
 )
+
+from .streak_reference import summarise
 
 TODAY = date(2026, 11, 24)
 
@@ -98,12 +102,12 @@ def test_recorded_sessions_keep_runs_and_totals_as_a_rebuild_would(
 ) -> None:
     """Random sessions, retries and days off, in any order: after each one the stored runs
     match a full rebuild and the reference rules, and the totals match a recount."""
-    import stretch_app.tracking as tracking
+    import stretch_app.completions as completions
 
     refreshes: list[date] = []
-    real_refresh = tracking.refresh_streaks
-    monkeypatch.setattr(tracking, "refresh_streaks", lambda user, *driver: (
-        refreshes.append(user.id), real_refresh(user, *driver)))
+    real_refresh = completions.refresh_streaks
+    monkeypatch.setattr(completions, "refresh_streaks", lambda user: (
+        refreshes.append(user.id), real_refresh(user)))
     catalog = app.extensions["limber_catalog"]
     now = datetime.combine(TODAY, time(23), UTC)
     rng = random.Random(20261125)
@@ -125,14 +129,14 @@ def test_recorded_sessions_keep_runs_and_totals_as_a_rebuild_would(
                     data = rng.choice(sent)
                     refreshes.clear()
                     done = _record(user, data, catalog, now)
-                    assert done.status == 200 and done.completion.client_id == data.id
+                    assert done.outcome is Outcome.SAME and done.completion.client_id == data.id
                     assert refreshes == []
                     continue
                 day = TODAY - timedelta(days=rng.choice([0, 0, 1, 2, rng.randint(0, 40)]))
                 data = _posted(day, rng.random() < 0.8, seconds=rng.randint(10, 600))
                 refreshes.clear()
                 done = _record(user, data, catalog, now)
-                assert done.status == 201
+                assert done.outcome is Outcome.NEW
                 assert done.completion.client_id == data.id
                 assert done.completion.local_date == day
                 sent.append(data)
@@ -164,13 +168,13 @@ def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask
         db.session.add(user)
         db.session.flush()
         first = _posted(TODAY, True, seconds=70)
-        assert _record(user, first, catalog, now).status == 201
+        assert _record(user, first, catalog, now).outcome is Outcome.NEW
         again = _record(user, first, catalog, now)
-        assert again.status == 200
+        assert again.outcome is Outcome.SAME
         assert (again.completion.seconds_done, again.completion.finished) == (70, True)
         changed = _posted(TODAY, False, client_id=first.id, seconds=70)
         clash = _record(user, changed, catalog, now)
-        assert clash.status == 409 and clash.completion.finished is True
+        assert clash.outcome is Outcome.CONFLICT and clash.completion.finished is True
         db.session.refresh(user)
         assert (user.finished_count, user.seconds_total) == (1, 70)
         assert db.session.execute(select(Completion.id)).all() == [(clash.completion.id,)]
@@ -179,10 +183,7 @@ def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask
 
 def _record(user: User, data: CompletionIn, catalog: Any, now: datetime) -> Recorded:
     """Record as the API does, in the ORM session's transaction (rolled back by the test)."""
-    row = completion_row(data, user.id, catalog, now)
-    connection = db.session.connection()
-    return record_completion(connection.connection.driver_connection, connection.dialect, user,
-                             row)
+    return record_completion(user, completion_row(data, user.id, catalog, now))
 
 
 def _runs(user_id: int) -> list[tuple[str, date, date, int]]:

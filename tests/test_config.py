@@ -9,7 +9,7 @@ import pytest
 from stretch_app import create_app
 from stretch_app.config import ConfigError, normalise_database_url
 
-from .conftest import make_config
+from .helpers import make_config
 
 
 @pytest.fixture(autouse=True)

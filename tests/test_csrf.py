@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 
-from .conftest import PASSWORD
-from .test_api_completions import body
+from .helpers import PASSWORD
+from .helpers import completion_body as body
 
 
 def token(client: FlaskClient, path: str = "/") -> str:
@@ -99,38 +98,6 @@ def test_expired_token_is_refused_then_a_fresh_one_works(csrf_app: Flask) -> Non
                        headers={"X-CSRFToken": fresh}).status_code == 201
     assert client.post("/api/completions", json=data,
                        headers={"X-CSRFToken": fresh}).status_code == 200
-
-
-def test_tokens_and_cookies_skip_compression_and_stock_ones_are_still_taken(
-    csrf_app: Flask,
-) -> None:
-    """Tokens and session cookies are made without zlib (it never shortened them and cost
-    half a token's time); cookies and tokens made the stock way, compressed or not, still
-    work: nobody is signed out or refused by the change."""
-    client = signed_in(csrf_app)
-    csrf = token(client)
-    assert not csrf.startswith(".")
-    name = csrf_app.config["SESSION_COOKIE_NAME"]
-    cookie = client.get_cookie(name)
-    assert cookie is not None and not cookie.value.startswith(".")
-    assert client.post("/api/completions", json=body(),
-                       headers={"X-CSRFToken": csrf}).status_code == 201
-
-    # A session cookie exactly as Flask's stock interface signs it, compressed (zlib wins on
-    # the long value), holding the user's sign-in and CSRF secret from the current cookie.
-    interface = csrf_app.session_interface
-    current = interface.get_signing_serializer(csrf_app).loads(cookie.value)
-    stock = URLSafeTimedSerializer(
-        csrf_app.secret_key, salt=interface.salt, serializer=interface.serializer,
-        signer_kwargs={"key_derivation": interface.key_derivation,
-                       "digest_method": interface.digest_method})
-    stock_cookie = stock.dumps({**current, "padding": "z" * 300})
-    assert stock_cookie.startswith(".")  # compressed
-    client.set_cookie(name, stock_cookie)
-    stock_token = URLSafeTimedSerializer(csrf_app.secret_key, salt="wtf-csrf-token").dumps(
-        current["csrf_token"])
-    response = client.post("/api/completions", json=body(), headers={"X-CSRFToken": stock_token})
-    assert response.status_code == 201  # signed in by the stock cookie, stock token accepted
 
 
 def test_tokens_of_another_session_or_tampered_are_refused_with_the_reason(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .test_api_completions import body
+from .helpers import completion_body as body
 
 
 def post_day(client: FlaskClient, day: date, finished: bool = True, title_check: bool = False):

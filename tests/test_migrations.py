@@ -19,9 +19,9 @@ from stretch_app.auth import throttle_key
 from stretch_app.config import normalise_database_url
 from stretch_app.extensions import db
 from stretch_app.models import LoginThrottle, StreakRun, User
-from stretch_app.tracking import recount_totals, refresh_streaks
+from stretch_app.stats import recount_totals, refresh_streaks
 
-from .conftest import ON_POSTGRES, TEST_DATABASE_URL, assert_schema_matches_models, make_config
+from .helpers import ON_POSTGRES, TEST_DATABASE_URL, assert_schema_matches_models, make_config
 
 # The tables as revision 0002 has them (not the models, which describe the newest revision).
 USERS = sa.table(

@@ -20,7 +20,7 @@ from flask import Flask
 
 from stretch_app.config import PROJECT_ROOT
 
-from .conftest import PASSWORD
+from .helpers import PASSWORD
 
 SPEC_FILE = PROJECT_ROOT / "openapi.yaml"
 API_FUZZ_EXAMPLES = int(os.environ.get("LIMBER_API_FUZZ_EXAMPLES") or 0)

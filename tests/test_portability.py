@@ -10,12 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from stretch_app import create_app
 from stretch_app.extensions import db
 from stretch_app.models import Completion
 
-from .conftest import make_config, sign_up
-from .test_api_completions import body
+from .helpers import completion_body as body
+from .helpers import sign_up
 
 
 def filled(client: FlaskClient) -> dict:
@@ -41,17 +40,12 @@ def rows(app: Flask) -> int:
 
 
 def test_round_trip_into_a_fresh_instance(user_client: FlaskClient, tmp_path: Path,
-                                          monkeypatch) -> None:
+                                          make_app) -> None:
     doc = filled(user_client)
     assert doc["format"] == "limber-export" and len(doc["completions"]) == 3
     assert [c["location"] for c in doc["cramps"]] == ["calf", "back"]
     assert all(len(c["id"]) == 36 for c in doc["cramps"])
-    fresh_dir = tmp_path / "fresh"
-    fresh_dir.mkdir()
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(fresh_dir / "instance"))
-    fresh = create_app(make_config(fresh_dir))
-    with fresh.app_context():
-        db.create_all()
+    fresh = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.db'}")
     other = fresh.test_client()
     sign_up(other, "sam-again", time_zone="UTC")
     first = other.post("/api/import", json=doc)

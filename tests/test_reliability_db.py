@@ -25,7 +25,7 @@ from stretch_app.config import from_environment, normalise_database_url
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
 
-from .conftest import (
+from .helpers import (
     ON_POSTGRES,
     PASSWORD,
     TEST_DATABASE_URL,
@@ -33,7 +33,7 @@ from .conftest import (
     make_config,
     sign_up,
 )
-from .test_api_completions import body
+from .helpers import completion_body as body
 
 BUSY_MS = 200
 
@@ -50,21 +50,11 @@ def _rows(app: Flask) -> dict[str, int]:
 
 
 @pytest.fixture
-def short_timeout_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def short_timeout_app(make_app) -> Flask:
     """A SQLite app (whatever the `app` fixture uses) that gives up on a lock after 200 ms."""
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("LIMBER_DB_BUSY_TIMEOUT_MS", str(BUSY_MS))
-    for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    config = make_config(tmp_path)
-    del config["SQLALCHEMY_DATABASE_URI"]  # the default file in the instance folder
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    # None: the default file in the instance folder, even when the suite runs on PostgreSQL.
+    return make_app(SQLALCHEMY_DATABASE_URI=None, SQLALCHEMY_ENGINE_OPTIONS=None,
+                    env={"LIMBER_DB_BUSY_TIMEOUT_MS": str(BUSY_MS)})
 
 
 @contextmanager

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import sign_up
+from .helpers import sign_up
 
 ODD_VALUES = ["1", "0", "-1", "x" * 300, "%00", "..%2F..%2Fetc%2Fpasswd", "%F0%9F%98%80",
               "99999999999999999999", "<script>"]

@@ -21,8 +21,7 @@ from sqlalchemy import select, text
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
 
-from .conftest import PASSWORD, sign_up
-from .test_api_completions import body as completion_body
+from .helpers import PASSWORD, completion_body, sign_up
 
 SECRET = "bee-secret-note"  # only B ever writes this; A must never see it
 B_DAY_OFF = "2026-01-05"

@@ -21,8 +21,7 @@ from sqlalchemy import text
 from stretch_app.config import PROJECT_ROOT
 from stretch_app.extensions import db
 
-from .conftest import sign_up
-from .test_security_sessions import HTTPS, production  # noqa: F401  (a fixture)
+from .helpers import HTTPS, sign_up
 
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin",
                      "strict-origin-when-cross-origin"}

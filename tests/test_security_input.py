@@ -32,12 +32,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stretch_app.catalog import ContentError, load_catalog
-from stretch_app.streaks import current_streak, longest_streak, summarise, weekly_streak
-from stretch_app.tracking import EARLIEST, local_date_of
+from stretch_app.completions import local_date_of
+from stretch_app.inputs import EARLIEST
 
-from .conftest import FIXTURE_CONTENT, PASSWORD, sign_up
-from .test_api_completions import body as completion_body
-from .test_security_access import cramp_body, snapshot
+from .helpers import FIXTURE_CONTENT, PASSWORD, completion_body, cramp_body, sign_up, snapshot
+from .streak_reference import current_streak, longest_streak, summarise, weekly_streak
 
 FUZZ_EXAMPLES = int(os.environ.get("LIMBER_FUZZ_EXAMPLES") or 0)
 FUZZ = settings(
@@ -336,7 +335,7 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from stretch_app import create_app
     from stretch_app.extensions import db
 
-    from .conftest import make_config
+    from .helpers import make_config
 
     tmp = tmp_path_factory.mktemp("import-fuzz")
     memory = Path("/dev/shm")  # thousands of commits: keep the fuzzed database in memory

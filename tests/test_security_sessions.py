@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from stretch_app import create_app
 from stretch_app.auth import load_signed_in_user
 from stretch_app.extensions import db
 from stretch_app.models import SignedInUser, User
 
-from .conftest import PASSWORD, make_config, sign_up
+from .helpers import PASSWORD, sign_up
 
 HTTPS = "https://localhost"
 
@@ -118,24 +115,6 @@ def test_the_stored_hash_uses_the_configured_method_and_a_salt(app: Flask,
 
 
 # ---- 5. cookies ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """The app as `LIMBER_ENV=production` configures it (a test database, fast hashing)."""
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("LIMBER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a production secret for tests")
-    monkeypatch.setenv("FLASK_DEBUG", "1")  # must not win over production
-    config = make_config(tmp_path)
-    del config["SECRET_KEY"]
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_production_cookies_are_host_only_secure_httponly_lax(production: Flask) -> None:

@@ -10,15 +10,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from stretch_app.streaks import (
-    current_streak,
-    longest_streak,
-    summarise,
-    week_requirement,
-    week_start,
-    weekly_streak,
-)
-from stretch_app.tracking import local_date_of
+from stretch_app.completions import local_date_of
+from stretch_app.streaks import week_requirement, week_start
+
+from .streak_reference import current_streak, longest_streak, summarise, weekly_streak
 
 D = date.fromisoformat
 TODAY = D("2026-11-24")  # a Tuesday

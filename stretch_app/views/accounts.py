@@ -15,8 +15,8 @@ from ..auth import authenticate, end_all_sessions, hash_password, normalise_logi
 from ..extensions import db
 from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
 from ..models import User
+from ..stats import refresh_streaks
 from ..timezones import zone_names
-from ..tracking import refresh_streaks
 
 bp = Blueprint("accounts", __name__)
 
@@ -106,12 +106,10 @@ def logout() -> Any:
     everywhere = request.form.get("everywhere") == "1"
     if current_user.is_authenticated:
         # logout_user() only edits this browser's signed cookie, and a copy taken before would
-        # stay valid: bumping the session version really ends the session (DESIGN §8). Sessions
+        # stay valid: bumping the session version really ends the session. Sessions
         # carry no id of their own, so this signs out the account's other devices as well.
-        user = db.session.get(User, current_user.id)
-        if user is not None:  # else deleted since this request began: nothing left to end
-            end_all_sessions(user)
-            db.session.commit()
+        end_all_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out." if not everywhere else "You are signed out on every device.",
@@ -122,7 +120,7 @@ def logout() -> Any:
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> Any:
-    user = db.get_or_404(User, current_user.id)  # the row: current_user is read-only
+    user = current_user
     form = SettingsForm(obj=user)
     password_form = PasswordForm(prefix="pw")
     delete_form = DeleteForm(prefix="del")
@@ -149,7 +147,7 @@ def settings() -> Any:
 @login_required
 def change_password() -> Any:
     # The row, not current_user: it is read-only and has no password hash.
-    user = db.get_or_404(User, current_user.id)
+    user = current_user
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         if _password_matches(user, form.current.data):
@@ -176,7 +174,7 @@ def change_password() -> Any:
 @bp.post("/settings/delete")
 @login_required
 def delete_account() -> Any:
-    user = db.get_or_404(User, current_user.id)  # with its password hash, to check it
+    user = current_user
     form = DeleteForm(prefix="del")
     if form.validate_on_submit() and _password_matches(user, form.password.data):
         _delete_user_rows(user.id)

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user, login_required
-from pydantic import BaseModel, ValidationError
+from flask_wtf.csrf import generate_csrf
+from pydantic import ValidationError
 
 from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
-from ..config import PROJECT_ROOT
-from ..database import write_transaction
-from ..errors import json_error
-from ..extensions import db
-from ..guidance import tip_for
-from ..models import User
-from ..portability import ExportDoc, ImportProblem, export_user, import_user
-from ..signing import csrf_token as auth_csrf_token
-from ..tracking import (
+from ..completions import (
     CompletionIn,
-    InputError,
+    Outcome,
     completion_json,
     completion_row,
     list_completions,
-    parse_date,
     record_completion,
-    stats_for,
 )
+from ..config import PROJECT_ROOT
+from ..errors import json_error
+from ..extensions import db
+from ..guidance import tip_for
+from ..inputs import InputError, NotJSON, first_problem, json_body, parse_date
+from ..portability import ExportDoc, ImportProblem, export_user, import_user
+from ..stats import stats_for
 from .common import asset_url, catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-M = TypeVar("M", bound=BaseModel)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi.yaml"
 
@@ -58,60 +54,31 @@ def routine(slug: str) -> Any:
 
 @bp.get("/csrf")
 def csrf_token() -> Any:
-    return jsonify({"csrf_token": auth_csrf_token()})
-
-
-def validated_body(model: type[M]) -> M:
-    """Return the request's JSON body validated as model; raise InputError or ValidationError."""
-    if not request.is_json:
-        raise InputError("body", "send a JSON object with Content-Type: application/json")
-    try:
-        # Read and checked in one pass by pydantic (the diary's API does the same), which
-        # refuses nesting too deep to read as invalid JSON rather than crashing.
-        return model.model_validate_json(request.get_data(cache=True))
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        if first["type"] == "json_invalid":
-            raise InputError("body", "the body is not valid JSON") from None
-        if first["type"] == "model_type" and not first["loc"]:
-            raise InputError("body", "the body must be a JSON object") from None
-        raise
-
-
-def validation_error(exc: ValidationError) -> Any:
-    """Return a 422 naming the first invalid field."""
-    first = exc.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in first["loc"]) or "body"
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return json_error(422, "invalid", f"{field}: {message}", field=field)
+    return jsonify({"csrf_token": generate_csrf()})
 
 
 def input_error(exc: InputError) -> Any:
-    """Return a 400 for an unreadable body, else a 422 naming the field."""
-    status = 400 if exc.field == "body" else 422
-    code = "bad_json" if status == 400 else "invalid"
-    return json_error(status, code, exc.message, field=exc.field)
+    """Return the JSON error for an input problem."""
+    return json_error(exc.status, exc.code, exc.message, field=exc.field)
 
 
 @bp.post("/completions")
 @login_required
 def post_completion() -> Any:
     try:
-        data = validated_body(CompletionIn)
+        data = json_body(CompletionIn)
         row = completion_row(data, current_user.id, catalog(), datetime.now(UTC))
     except ValidationError as exc:
-        return validation_error(exc)
+        return input_error(first_problem(exc))
     except InputError as exc:
         return input_error(exc)
-    # One transaction of its own (no ORM session), committed at the end of the block, before
-    # the answer is built: SQLite's write lock is held only until then.
-    with write_transaction(db.engine) as driver:
-        result = record_completion(driver, db.engine.dialect, current_user._get_current_object(),
-                                   row)
-    body = completion_json(result.completion)
-    if result.status == 409:
+    result = record_completion(current_user, row)
+    if result.outcome is Outcome.CONFLICT:
+        db.session.rollback()
         return json_error(409, "conflict", "A different session was already saved with this id.")
-    return jsonify(body), result.status
+    body = completion_json(result.completion)
+    db.session.commit()
+    return jsonify(body), 201 if result.outcome is Outcome.NEW else 200
 
 
 @bp.get("/completions")
@@ -146,11 +113,13 @@ def export() -> Any:
 @login_required
 def import_data() -> Any:
     try:
-        doc = validated_body(ExportDoc)
-        result = import_user(db.get_or_404(User, current_user.id), doc, datetime.now(UTC))
+        doc = json_body(ExportDoc)
+        result = import_user(current_user, doc, datetime.now(UTC))
     except ValidationError as exc:
         db.session.rollback()
-        return validation_error(exc)
+        return input_error(first_problem(exc))
+    except NotJSON as exc:
+        return input_error(exc)
     except (InputError, ImportProblem) as exc:
         # Unreadable, truncated or inconsistent: the whole file is refused.
         db.session.rollback()

@@ -11,26 +11,22 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..charts import heatmap, weekly_bars
+from ..completions import completion_json, list_completions, recent_completions
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..streaks import week_start
-from ..tracking import (
+from ..inputs import InputError, parse_date, today_for
+from ..stats import (
     DAY_OFF_KINDS,
     DAY_OFF_LABELS,
-    InputError,
     active_days,
     clear_day_off,
-    completion_json,
     days_off,
-    list_completions,
-    parse_date,
     partial_days,
-    recent_completions,
     seconds_by_day,
     set_day_off,
     stats_for,
-    today_for,
 )
+from ..streaks import week_start
 
 bp = Blueprint("history", __name__)
 

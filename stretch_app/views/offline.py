@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_login import current_user
 
-from ..auth import is_signed_in
 from ..config import PROJECT_ROOT
 from .common import asset_url, catalog
 
@@ -91,7 +91,7 @@ def _mark_session(response: Response) -> Response:
     for offline use are fetched again after signing in or out.
     """
     if response.mimetype == "text/html":
-        response.headers[SESSION_HEADER] = "user" if is_signed_in() else "guest"
+        response.headers[SESSION_HEADER] = "user" if current_user.is_authenticated else "guest"
     return response
 
 

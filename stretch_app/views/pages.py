@@ -14,7 +14,7 @@ from ..catalog import AREAS, SITUATIONS, FilterError, Filters, filter_routines, 
 from ..catalog import routine_detail as build_detail
 from ..extensions import db
 from ..guidance import tip_for
-from ..tracking import stats_for
+from ..stats import stats_for
 from .common import asset_url, catalog
 
 bp = Blueprint("pages", __name__)
