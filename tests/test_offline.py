@@ -151,7 +151,7 @@ def test_png_icons_are_committed_beside_their_svg_sources() -> None:
         assert _png_size(Path(ICONS / name).read_bytes()) == (size, size), name
     for source in ("icon.svg", "icon-maskable.svg"):
         assert (ICONS / source).read_text().startswith("<svg")
-    assert (ICONS / "make_icons.py").is_file()
+    assert (PROJECT_ROOT / "tools" / "make_icons.py").is_file()  # outside static/: never served
 
 
 # ---- the offline page ------------------------------------------------------------------------

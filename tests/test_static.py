@@ -48,3 +48,9 @@ def test_assets_are_compressed_when_asked(client: FlaskClient) -> None:
     assert response.headers.get("Content-Encoding") == "gzip"
     plain = _get(client, url)
     assert len(response.data) < len(plain.data)
+
+
+def test_build_scripts_are_not_served(client: FlaskClient) -> None:
+    """The icon maker runs at build time: its source is no file a visitor can fetch."""
+    assert _get(client, "/static/icons/icon.svg").status_code == 200  # its neighbour is
+    assert _get(client, "/static/icons/make_icons.py").status_code == 404

@@ -1,10 +1,11 @@
 """Make the app's PNG icons from their two SVG sources, with headless Chromium.
 
-    .venv/bin/python static/icons/make_icons.py
+    .venv/bin/python tools/make_icons.py
 
 icon.svg (rounded, transparent corners) gives the "any" icons; icon-maskable.svg (full bleed,
 the figure inside the central safe circle) gives the maskable icons and the Apple touch icon,
 which iOS rounds itself. The PNGs are committed; run this again after changing an SVG.
+It lives outside static/ so that it is never served.
 Chromium is /usr/bin/chromium unless LIMBER_CHROMIUM names another.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-HERE = Path(__file__).resolve().parent
+ICONS = Path(__file__).resolve().parent.parent / "static" / "icons"
 OUTPUTS = {
     "icon-192.png": ("icon.svg", 192),
     "icon-512.png": ("icon.svg", 512),
@@ -39,12 +40,12 @@ def main() -> None:
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         )
         for name, (source, size) in OUTPUTS.items():
-            data = base64.b64encode((HERE / source).read_bytes()).decode()
+            data = base64.b64encode((ICONS / source).read_bytes()).decode()
             page = browser.new_page(viewport={"width": size, "height": size},
                                     device_scale_factor=1)
             page.set_content(PAGE.format(size=size, data=data))
             page.wait_for_function("document.images[0].complete")
-            page.screenshot(path=str(HERE / name), omit_background=True,
+            page.screenshot(path=str(ICONS / name), omit_background=True,
                             clip={"x": 0, "y": 0, "width": size, "height": size})
             page.close()
             print(f"{name}: {size}x{size} from {source}")
