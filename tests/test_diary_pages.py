@@ -294,24 +294,41 @@ def test_menstrual_trigger_suggests_the_gentle_abdomen_routine(
     assert 'href="/routines/back-unwind"' in page
 
 
-def test_two_red_flag_entries_bring_a_doctor_note(app: Flask, user_client: FlaskClient) -> None:
+def test_one_red_flag_entry_brings_a_doctor_note(app: Flask, user_client: FlaskClient) -> None:
     uid = user_id(app)
-    add_entry(app, uid, today_london(), red_flags=["no-relief"])
     page = user_client.get("/diary/patterns").get_data(as_text=True)
     assert "Time to see a doctor" not in page
-    add_entry(app, uid, today_london() - timedelta(days=1), red_flags=["severe"])
+    add_entry(app, uid, today_london(), red_flags=["no-relief"])
     page = user_client.get("/diary/patterns").get_data(as_text=True)
     assert "Time to see a doctor" in page
+    assert "You logged 1 cramp with a warning sign." in page
+    add_entry(app, uid, today_london() - timedelta(days=1), red_flags=["severe"])
+    page = user_client.get("/diary/patterns").get_data(as_text=True)
     assert "You logged 2 cramps with a warning sign." in page
+
+
+def test_a_new_diary_gets_no_trend_and_no_doctor_note(app: Flask,
+                                                     user_client: FlaskClient) -> None:
+    """Four cramps in a first month are no rise: there are no earlier weeks to compare."""
+    uid = user_id(app)
+    monday = today_london() - timedelta(days=today_london().weekday())
+    for weeks_back in (1, 1, 2, 3):
+        add_entry(app, uid, monday - timedelta(weeks=weeks_back))
+    page = user_client.get("/diary/patterns").get_data(as_text=True)
+    assert "Time to see a doctor" not in page
+    assert "clearly more frequent" not in page
+    assert "Too early for a trend" in page and "your diary covers 4 weeks so far" in page
 
 
 def test_a_rising_trend_brings_a_doctor_note(app: Flask, user_client: FlaskClient) -> None:
     uid = user_id(app)
     monday = today_london() - timedelta(days=today_london().weekday())
-    for weeks_back in (1, 1, 2):
+    for weeks_back in (7, 1, 1, 2, 3):  # kept for 8 weeks: 1 cramp, then 4 in the last 4
         add_entry(app, uid, monday - timedelta(weeks=weeks_back))
     page = user_client.get("/diary/patterns").get_data(as_text=True)
-    assert "clearly more frequent" in page
+    assert "Time to see a doctor" in page
+    assert ("Your cramps have become clearly more frequent: 4 in the last 4 weeks against 1 in "
+            "the 4 weeks before (based on 5 entries).") in page
 
 
 # ---- the doctor summary ---------------------------------------------------------------------

@@ -54,11 +54,39 @@ def weeks_with(counts: list[int]) -> list[p.Week]:
 )
 def test_rising_trend(before: list[int], recent: list[int], rising: bool) -> None:
     # Four older weeks that must not matter, then the 4 + 4 compared.
-    assert p.rising_trend(weeks_with([9, 9, 9, 9] + before + recent)) is rising
+    weeks = weeks_with([9, 9, 9, 9] + before + recent)
+    trend = p.compare_weeks(weeks, weeks[0].start)
+    assert trend is not None and trend.rising is rising
+    assert (trend.before, trend.recent) == (sum(before), sum(recent))
 
 
 def test_rising_trend_needs_eight_weeks() -> None:
-    assert p.rising_trend(weeks_with([0, 0, 0, 5, 5, 5, 5])) is False
+    weeks = weeks_with([0, 0, 0, 5, 5, 5, 5])
+    assert p.compare_weeks(weeks, weeks[0].start) is None
+
+
+def test_a_trend_only_compares_weeks_from_the_first_entry_on() -> None:
+    # A new diary: 4 cramps in the last three weeks and nothing recorded before them.
+    weeks = weeks_with([0] * 9 + [1, 1, 2])
+    assert p.compare_weeks(weeks, weeks[-3].start + timedelta(days=2)) is None
+    assert p.compare_weeks(weeks, None) is None
+    # One week short: the first entry came in the week after the first week compared.
+    assert p.compare_weeks(weeks, weeks[-8].start + timedelta(days=7)) is None
+    # Kept since the first compared week (from its Wednesday): a trend, resting on 4 entries.
+    trend = p.compare_weeks(weeks, weeks[-8].start + timedelta(days=2))
+    assert trend is not None and trend.rising and trend.entries == 4
+    assert trend.text == ("Your cramps have become clearly more frequent: 4 in the last 4 weeks "
+                          "against 0 in the 4 weeks before (based on 4 entries).")
+
+
+def test_the_trend_note_says_when_it_is_too_early() -> None:
+    assert p.diary_weeks(date(2025, 6, 18), date(2025, 6, 2)) == 3
+    assert p.diary_weeks(date(2025, 6, 18), None) == 0
+    assert "your diary covers 3 weeks so far" in p.trend_note(None, 3)
+    assert p.trend_note(None, 0) == ""
+    steady = p.Trend(4, before=3, recent=4)
+    assert p.trend_note(steady, 9) == ("No clear rise in your cramps: 4 in the last 4 weeks "
+                                       "against 3 in the 4 weeks before (based on 7 entries).")
 
 
 def test_count_lists_counts_each_slug_and_ranks_with_stable_ties() -> None:
@@ -76,11 +104,13 @@ def test_areas_and_locations() -> None:
 
 
 def test_doctor_reasons() -> None:
-    assert p.doctor_reasons(0, False) == []
-    assert p.doctor_reasons(1, False) == []
-    assert len(p.doctor_reasons(2, False)) == 1
-    assert len(p.doctor_reasons(0, True)) == 1
-    assert len(p.doctor_reasons(3, True)) == 2
+    rising, steady = p.Trend(4, 0, 3), p.Trend(4, 3, 3)
+    assert p.doctor_reasons(0, None) == []
+    assert p.doctor_reasons(0, steady) == []
+    assert p.doctor_reasons(1, None) == ["You logged 1 cramp with a warning sign."]
+    assert p.doctor_reasons(2, None) == ["You logged 2 cramps with a warning sign."]
+    assert p.doctor_reasons(0, rising) == [rising.text]
+    assert len(p.doctor_reasons(3, rising)) == 2
 
 
 # ---- suggestions ----------------------------------------------------------------------------

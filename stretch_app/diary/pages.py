@@ -228,7 +228,8 @@ def patterns() -> Any:
                             queries.active_days(user_id, first, last))
     facts = queries.period_facts(user_id, first, last)
     triggers = p.count_lists(facts.triggers, list(e.TRIGGERS))
-    rising = p.rising_trend(weeks)
+    first_entry = queries.first_entry_date(user_id)
+    trend = p.compare_weeks(weeks, first_entry)
     return render_template(
         "diary/patterns.html",
         weeks=weeks,
@@ -241,8 +242,8 @@ def patterns() -> Any:
         areas=[(e.AREA_LABELS[a], n) for a, n in p.count_areas(facts.locations)],
         locations=[(e.LOCATIONS[loc], n) for loc, n in p.rank_locations(facts.locations)[:3]],
         suggestion=p.suggest(triggers, catalog().routines.values()),
-        rising=rising,
-        doctor_reasons=p.doctor_reasons(facts.totals.red_flag_entries, rising),
+        trend_note=p.trend_note(trend, p.diary_weeks(today, first_entry)),
+        doctor_reasons=p.doctor_reasons(facts.totals.red_flag_entries, trend),
     )
 
 

@@ -16,7 +16,6 @@ from ..streaks import week_start
 from .entries import AREA_LABELS, LOCATION_AREAS, LOCATIONS, TRIGGERS, split_list
 
 PATTERN_WEEKS = 12
-RED_FLAG_ENTRIES_FOR_DOCTOR = 2
 
 
 def pattern_window(today: date, weeks: int = PATTERN_WEEKS) -> tuple[date, date]:
@@ -60,18 +59,68 @@ TREND_WEEKS = 4
 TREND_MIN_INCREASE = 3
 
 
-def rising_trend(weeks: Sequence[Week]) -> bool:
-    """Tell whether cramps are clearly rising.
+@dataclass(frozen=True)
+class Trend:
+    """Cramps in the last weeks against as many weeks before, all of them kept in the diary."""
 
-    Compare the last 4 weeks (including the current one, so far) with the 4 weeks before:
-    rising means at least 3 more cramps and at least twice as many. With fewer than 8 weeks
-    there is nothing to compare, so it is never rising.
+    weeks: int
+    before: int
+    recent: int
+
+    @property
+    def entries(self) -> int:
+        """Return how many diary entries the comparison rests on."""
+        return self.before + self.recent
+
+    @property
+    def rising(self) -> bool:
+        """Tell whether cramps clearly rose: at least 3 more and at least twice as many."""
+        return self.recent >= self.before + TREND_MIN_INCREASE and self.recent >= 2 * self.before
+
+    @property
+    def text(self) -> str:
+        """Return the comparison in words, with the numbers it rests on."""
+        numbers = (f"{self.recent} in the last {self.weeks} weeks against {self.before} in the "
+                   f"{self.weeks} weeks before (based on {_entries(self.entries)})")
+        if self.rising:
+            return f"Your cramps have become clearly more frequent: {numbers}."
+        return f"No clear rise in your cramps: {numbers}."
+
+
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
+
+
+def diary_weeks(today: date, first_entry: date | None) -> int:
+    """Return how many weeks, this one included, the diary has been kept (0 when empty)."""
+    if first_entry is None or first_entry > today:
+        return 0
+    return (week_start(today) - week_start(first_entry)).days // 7 + 1
+
+
+def compare_weeks(weeks: Sequence[Week], first_entry: date | None) -> Trend | None:
+    """Compare the last 4 weeks (this one so far) with the 4 before, or None if too early.
+
+    Both sides must lie within the time the diary was kept (from the week of the first entry
+    on): before then there is nothing to compare with, only weeks that were not recorded.
     """
-    if len(weeks) < 2 * TREND_WEEKS:
-        return False
+    span = 2 * TREND_WEEKS
+    if first_entry is None or len(weeks) < span or weeks[-span].start < week_start(first_entry):
+        return None
     recent = sum(w.cramps for w in weeks[-TREND_WEEKS:])
-    before = sum(w.cramps for w in weeks[-2 * TREND_WEEKS : -TREND_WEEKS])
-    return recent >= before + TREND_MIN_INCREASE and recent >= 2 * before
+    before = sum(w.cramps for w in weeks[-span:-TREND_WEEKS])
+    return Trend(TREND_WEEKS, before, recent)
+
+
+def trend_note(trend: Trend | None, kept_weeks: int) -> str:
+    """Return what the page says about the trend, including when it is too early to tell."""
+    if trend is not None:
+        return trend.text
+    if kept_weeks == 0:
+        return ""
+    return (f"Too early for a trend: it compares {TREND_WEEKS} weeks with the {TREND_WEEKS} "
+            f"before, from your first entry on, and your diary covers {kept_weeks} "
+            f"week{'' if kept_weeks == 1 else 's'} so far.")
 
 
 def count_lists(groups: Iterable[tuple[str, int]], order: Sequence[str]) -> list[tuple[str, int]]:
@@ -201,12 +250,15 @@ def suggest(
     return None
 
 
-def doctor_reasons(red_flag_entries: int, rising: bool) -> list[str]:
-    """Return why the patterns call for a doctor's visit (empty when they do not)."""
-    reasons = []
-    if red_flag_entries >= RED_FLAG_ENTRIES_FOR_DOCTOR:
-        reasons.append(f"You logged {red_flag_entries} cramps with a warning sign.")
-    if rising:
-        reasons.append("Your cramps have become clearly more frequent over the last weeks.")
-    return reasons
+def doctor_reasons(red_flag_entries: int, trend: Trend | None) -> list[str]:
+    """Return why the patterns call for a doctor's visit (empty when they do not).
 
+    One entry with a warning sign is enough, as on the entry's own page.
+    """
+    reasons = []
+    if red_flag_entries:
+        reasons.append(f"You logged {red_flag_entries} cramp{'' if red_flag_entries == 1 else 's'}"
+                       " with a warning sign.")
+    if trend is not None and trend.rising:
+        reasons.append(trend.text)
+    return reasons
