@@ -18,6 +18,8 @@ Fields (``hip``, ``torso`` and the four limbs are required)::
     title = "Child's pose"     # the SVG <title>
     view = "side"              # side | front (the figure faces the viewer)
     above = false              # true: lying, seen from above on a mat (front view); no floor
+    mirror = false             # front view only: swap left and right, so that the side a
+                               #   per-side pose names first (the left) is the one shown
     hip = [0, 40]              # where the hip joint sits
     torso = 90                 # hip -> shoulder
     curve = 0                  # how far the spine bows out to the left of hip -> shoulder
@@ -94,8 +96,8 @@ from .skeleton import (
 __all__ = ["FigureError", "draw_all", "load_figure", "render_figure"]
 
 TOP_FIELDS = POSE_FIELDS | {
-    "title", "view", "above", "chair", "wall", "step", "mat", "strap", "towel", "stretch", "arc",
-    "arrow", "waves", "motion", "key",
+    "title", "view", "above", "mirror", "chair", "wall", "step", "mat", "strap", "towel",
+    "stretch", "arc", "arrow", "waves", "motion", "key",
 }  # fmt: skip
 FLOOR_SLACK = 1.5
 # Frames drawn per move between two key positions; SMIL blends linearly between them.
@@ -142,10 +144,13 @@ def _render(spec: dict, title: str | None) -> str:
     check_fields(spec, TOP_FIELDS, "")
     if title is not None and not isinstance(title, str):
         raise SpecError("title", f"expected a string, got {title!r}")
-    above = spec.get("above", False)
-    if not isinstance(above, bool):
-        raise SpecError("above", f"expected true or false, got {above!r}")
     view = choice(spec, "view", "", ("side", "front"))
+    above, mirror = spec.get("above", False), spec.get("mirror", False)
+    for key, value in (("above", above), ("mirror", mirror)):
+        if not isinstance(value, bool):
+            raise SpecError(key, f"expected true or false, got {value!r}")
+    if mirror and view != "front":
+        raise SpecError("mirror", "only a front view may be mirrored: side views all face right")
     if above and view != "front":
         raise SpecError("above", "a figure seen from above is drawn in front view")
     if "motion" in spec and not tables(spec, "key"):
@@ -168,7 +173,7 @@ def _render(spec: dict, title: str | None) -> str:
         marks = hints(spec, figures[0].joints)
         scale = frame_scale(still + [s for pose in poses for s in pose] + marks, not above)
         head_k = scale ** (HEAD - 1)
-    return write_svg(title, not above, still, poses, marks, timeline, seconds)
+    return write_svg(title, not above, still, poses, marks, timeline, seconds, mirror)
 
 
 def render_figure(spec: dict, *, title: str | None = None) -> str:

@@ -268,7 +268,7 @@ def frame_scale(shapes: list[Shape], floor: bool) -> float:
 class Frame:
     """Map floor coordinates to picture coordinates: scaled and centred."""
 
-    def __init__(self, shapes: list[Shape], floor: bool) -> None:
+    def __init__(self, shapes: list[Shape], floor: bool, mirror: bool = False) -> None:
         low, high = extent(shapes, 0)
         bottom, top = extent(shapes, 1)
         if floor:
@@ -276,10 +276,12 @@ class Frame:
         fit = min((WIDTH - 2 * MARGIN) / (high - low), (HEIGHT - 2 * MARGIN) / (top - bottom))
         self.scale = min(fit, MAX_SCALE)
         self.mid = ((low + high) / 2, (bottom + top) / 2)
+        self.mirror = mirror
         self.floor_y = self.y(0.0) if floor else None
 
     def x(self, v: float) -> str:
-        return _fmt(WIDTH / 2 + (v - self.mid[0]) * self.scale)
+        x = WIDTH / 2 + (v - self.mid[0]) * self.scale
+        return _fmt(WIDTH - x if self.mirror else x)
 
     def y(self, v: float) -> str:
         return _fmt(HEIGHT / 2 - (v - self.mid[1]) * self.scale)
@@ -300,7 +302,7 @@ class Frame:
         if s.kind == "rect":
             (left, low_y), (w, h) = s.points
             attrs.update(
-                x=self.x(left),
+                x=self.x(left + w if self.mirror else left),
                 y=self.y(low_y + h),
                 width=_fmt(w * self.scale),
                 height=_fmt(h * self.scale),
@@ -312,9 +314,9 @@ class Frame:
         elif s.kind == "quad":
             d = f"M{self.xy(s.points[0])}Q{self.xy(s.points[1])} {self.xy(s.points[2])}"
         else:
-            # SVG's y points down, so a counter-clockwise arc sweeps negatively.
+            # SVG's y points down, so a counter-clockwise arc sweeps negatively unless mirrored.
             r = _fmt(s.size * self.scale)
-            sweep = int(not s.ccw)
+            sweep = int(s.ccw == self.mirror)
             d = f"M{self.xy(s.points[0])}A{r} {r} 0 {int(s.large)} {sweep} {self.xy(s.points[-1])}"
         attrs["d"] = d
         return "path", attrs
@@ -365,10 +367,11 @@ def write_svg(
     marks: list[Shape],
     timeline: list[tuple[float, int]],
     seconds: float,
+    mirror: bool = False,
 ) -> str:
     """Return the framed SVG; with more than one pose, the figure moves along the timeline."""
     moving = len(poses) > 1
-    frame = Frame(still + [s for pose in poses for s in pose] + marks, floor)
+    frame = Frame(still + [s for pose in poses for s in pose] + marks, floor, mirror)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">']
     if title:
         out.append(f"<title>{escape(title)}</title>")

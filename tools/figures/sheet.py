@@ -4,7 +4,8 @@
     python -m tools.figures.sheet --blind OUT_DIR     # OUT_DIR/<n>.png and OUT_DIR/key.txt
 
 Pictures are shown at 330 x 230 CSS px, the player's size on a phone, in headless Chromium
-(``$LIMBER_CHROMIUM`` or Debian's) with reduced motion, so movements show their main position.
+(``$LIMBER_CHROMIUM`` or Debian's) with reduced motion forced on (emulating it does not reach
+inside an <img>), so movements show their main position.
 """
 
 import argparse
@@ -52,7 +53,9 @@ def main() -> None:
     ids = args.only.split(",") if args.only else sorted(names)
     chromium = os.environ.get("LIMBER_CHROMIUM") or "/usr/bin/chromium"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--force-prefers-reduced-motion"]
+        )
         page = browser.new_page(
             color_scheme="dark" if args.dark else "light", reduced_motion="reduce"
         )
