@@ -285,12 +285,24 @@ def test_patterns_show_weeks_as_svg_and_table(app: Flask, user_client: FlaskClie
     assert "Time to see a doctor" not in page
 
 
+def test_the_advice_says_most_only_when_most_cramps_had_the_trigger(
+    app: Flask, user_client: FlaskClient
+) -> None:
+    uid = user_id(app)
+    for day in range(5):
+        add_entry(app, uid, today_london() - timedelta(days=day),
+                  triggers=["night"] if day < 2 else [])
+    page = user_client.get("/diary/patterns").get_data(as_text=True)
+    assert "2 of your 5 cramps came at night." in page
+    assert "Most of your cramps" not in page
+
+
 def test_menstrual_trigger_suggests_the_gentle_abdomen_routine(
     app: Flask, user_client: FlaskClient
 ) -> None:
     add_entry(app, user_id(app), today_london(), triggers=["menstrual"], location="abdomen")
     page = user_client.get("/diary/patterns").get_data(as_text=True)
-    assert "Most of your cramps came with your period" in page
+    assert "Your cramp came with your period." in page
     assert 'href="/routines/back-unwind"' in page
 
 

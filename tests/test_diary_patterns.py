@@ -140,7 +140,7 @@ ROUTINES = [
 
 
 def suggested(trigger: str) -> list[str]:
-    suggestion = p.suggest([(trigger, 3)], ROUTINES)
+    suggestion = p.suggest([(trigger, 3)], ROUTINES, 4)
     assert suggestion is not None
     assert suggestion.trigger == trigger and suggestion.text
     return [r.slug for r in suggestion.routines]
@@ -169,16 +169,33 @@ def test_menstrual_suggests_gentle_abdomen_routines() -> None:
 
 def test_dehydration_and_diet_give_advice_without_routines() -> None:
     assert suggested("dehydration") == []
-    assert "potassium" in p.suggest([("diet", 1)], ROUTINES).text  # type: ignore[union-attr]
+    assert "potassium" in p.suggest([("diet", 1)], ROUTINES, 1).text  # type: ignore[union-attr]
 
 
 def test_the_most_common_trigger_with_a_rule_wins() -> None:
     ranked = p.count_lists([("other", 5), ("night", 2), ("sitting,night", 1)], list(TRIGGERS))
     assert ranked[0] == ("other", 5)
-    suggestion = p.suggest(ranked, ROUTINES)
+    suggestion = p.suggest(ranked, ROUTINES, 8)
     assert suggestion is not None and suggestion.trigger == "night"
 
 
 def test_no_triggers_no_suggestion() -> None:
-    assert p.suggest([], ROUTINES) is None
-    assert p.suggest([("other", 4)], ROUTINES) is None
+    assert p.suggest([], ROUTINES, 0) is None
+    assert p.suggest([("other", 4)], ROUTINES, 4) is None
+
+
+def test_most_only_when_most_did() -> None:
+    def said(count: int, total: int) -> str:
+        suggestion = p.suggest([("night", count)], ROUTINES, total)
+        assert suggestion is not None
+        return suggestion.text
+
+    assert said(2, 5).startswith("2 of your 5 cramps came at night. A glass of water")
+    assert said(3, 6).startswith("3 of your 6 cramps came at night.")  # half is not most
+    assert said(4, 6).startswith("Most of your cramps came at night (4 of 6).")
+    assert said(6, 6).startswith("All 6 of your cramps came at night.")
+    assert said(1, 1).startswith("Your cramp came at night.")
+    # The top trigger with a rule can be second overall: still not "most".
+    ranked = [("other", 5), ("night", 3)]
+    assert p.suggest(ranked, ROUTINES, 8).text.startswith(  # type: ignore[union-attr]
+        "3 of your 8 cramps came at night.")

@@ -241,7 +241,7 @@ def patterns() -> Any:
         triggers=[(e.TRIGGERS[t], n) for t, n in triggers[:3]],
         areas=[(e.AREA_LABELS[a], n) for a, n in p.count_areas(facts.locations)],
         locations=[(e.LOCATIONS[loc], n) for loc, n in p.rank_locations(facts.locations)[:3]],
-        suggestion=p.suggest(triggers, catalog().routines.values()),
+        suggestion=p.suggest(triggers, catalog().routines.values(), facts.totals.count),
         trend_note=p.trend_note(trend, p.diary_weeks(today, first_entry)),
         doctor_reasons=p.doctor_reasons(facts.totals.red_flag_entries, trend),
     )

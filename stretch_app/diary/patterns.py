@@ -164,44 +164,41 @@ class SuggestionRule:
 
     situations: tuple[str, ...]
     area: str | None
-    text: str
+    what: str  # what the cramps did, after "Most of your cramps"
+    advice: str
 
 
 SUGGESTION_RULES: Mapping[str, SuggestionRule] = MappingProxyType({
     "sitting": SuggestionRule(
-        ("desk", "after-sitting"), None,
-        "Most of your cramps came after long sitting. Stand up and move every 30 to 60 "
-        "minutes, and try a short desk break or after-sitting routine.",
+        ("desk", "after-sitting"), None, "came after long sitting",
+        "Stand up and move every 30 to 60 minutes, and try a short desk break or after-sitting "
+        "routine.",
     ),
     "standing": SuggestionRule(
-        ("after-standing",), None,
-        "Most of your cramps came after long standing. Shift your weight, take short sitting "
-        "breaks, and stretch your calves when you get home.",
+        ("after-standing",), None, "came after long standing",
+        "Shift your weight, take short sitting breaks, and stretch your calves when you get "
+        "home.",
     ),
     "overexertion": SuggestionRule(
-        ("after-exercise", "warm-up"), None,
-        "Most of your cramps came with hard effort or no warm-up. Build up gently, warm up "
-        "first, drink enough, and finish with a cool-down.",
+        ("after-exercise", "warm-up"), None, "came with hard effort or no warm-up",
+        "Build up gently, warm up first, drink enough, and finish with a cool-down.",
     ),
     "night": SuggestionRule(
-        ("night-leg-cramps", "bedtime"), "legs",
-        "Most of your cramps came at night. A glass of water and a short leg stretch before "
-        "bed can help your muscles stay calm.",
+        ("night-leg-cramps", "bedtime"), "legs", "came at night",
+        "A glass of water and a short leg stretch before bed can help your muscles stay calm.",
     ),
     "menstrual": SuggestionRule(
-        ("menstrual",), "abdomen",
-        "Most of your cramps came with your period. Gentle belly and back stretches, warmth "
-        "and slow breathing can ease them.",
+        ("menstrual",), "abdomen", "came with your period",
+        "Gentle belly and back stretches, warmth and slow breathing can ease them.",
     ),
     "dehydration": SuggestionRule(
-        (), None,
-        "Most of your cramps came when you had not drunk enough. Keep water in reach and sip "
-        "through the day, more in the heat and when you exercise.",
+        (), None, "came when you had not drunk enough",
+        "Keep water in reach and sip through the day, more in the heat and when you exercise.",
     ),
     "diet": SuggestionRule(
-        (), None,
-        "Most of your cramps seemed linked to what you ate. Foods with potassium, magnesium, "
-        "calcium and some sodium help: bananas, potatoes, beans, yoghurt, nuts and greens.",
+        (), None, "seemed linked to what you ate",
+        "Foods with potassium, magnesium, calcium and some sodium help: bananas, potatoes, "
+        "beans, yoghurt, nuts and greens.",
     ),
 })  # fmt: skip
 SUGGESTION_LIMIT = 3
@@ -237,16 +234,31 @@ def fitting_routines(
     return [routine for _key, routine in found[:limit]]
 
 
+def share_of_cramps(count: int, total: int, what: str) -> str:
+    """Say how many of the cramps did `what`, and call them most only when most did."""
+    if total <= 1:
+        return f"Your cramp {what}."
+    if count >= total:
+        return f"All {total} of your cramps {what}."
+    if 2 * count > total:
+        return f"Most of your cramps {what} ({count} of {total})."
+    return f"{count} of your {total} cramps {what}."
+
+
 def suggest(
-    trigger_counts: Sequence[tuple[str, int]], routines: Iterable[Routine]
+    trigger_counts: Sequence[tuple[str, int]], routines: Iterable[Routine], total: int
 ) -> Suggestion | None:
-    """Return the suggestion for the most common trigger that has a rule, or None."""
-    for trigger, _count in trigger_counts:
+    """Return the suggestion for the most common trigger that has a rule, or None.
+
+    `total` is how many cramps the counts come from.
+    """
+    for trigger, count in trigger_counts:
         rule = SUGGESTION_RULES.get(trigger)
         if rule is None:
             continue
         picked = fitting_routines(routines, rule.situations, rule.area) if rule.situations else []
-        return Suggestion(trigger, TRIGGERS[trigger], rule.text, tuple(picked))
+        text = f"{share_of_cramps(count, total, rule.what)} {rule.advice}"
+        return Suggestion(trigger, TRIGGERS[trigger], text, tuple(picked))
     return None
 
 
