@@ -1,11 +1,14 @@
 """Tests for the pose illustrations: specs, committed SVGs and the generator."""
 
+import math
+import re
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from stretch_app.catalog import load_catalog
 from tools.figures import FigureError, draw_all, load_figure, render_figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +17,11 @@ POSES = ROOT / "routines" / "poses"
 SVGS = ROOT / "static" / "poses"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SPEC_IDS = sorted(path.stem for path in FIGURES.glob("*.toml"))
+# Poses that are a movement: the picture moves between key positions.
+MOVEMENTS = {
+    "ankle-circles", "belly-breathing", "bird-dog", "bridge", "cat-cow", "chair-cat-cow",
+    "dead-bug", "heel-raises", "leg-swings", "march-in-place", "pelvic-tilts", "seated-breathing",
+}  # fmt: skip
 
 MINIMAL = """
 hip = [0, 69]
@@ -44,11 +52,41 @@ def test_every_spec_has_a_committed_svg(pose_id: str) -> None:
     assert (SVGS / f"{pose_id}.svg").is_file()
 
 
+def _svg(pose_id: str) -> ET.Element:
+    return ET.parse(SVGS / f"{pose_id}.svg").getroot()
+
+
+def _still_shapes(root: ET.Element) -> list[ET.Element]:
+    """Return the shapes a reader who asks for less motion sees (all of a still picture)."""
+    still = next((g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "st"), None)
+    top = [e for e in root if e.tag != f"{SVG_NS}g"]
+    return top + list(still if still is not None else [])
+
+
+def _box(shapes: list[ET.Element], classes: set[str]) -> tuple[float, float, float, float]:
+    """Return the bounding box (x0, y0, x1, y1) of the shapes drawn in the given classes."""
+    xs, ys = [], []
+    for e in shapes:
+        if e.get("class") not in classes:
+            continue
+        if e.tag == f"{SVG_NS}circle":
+            cx, cy, r = (float(e.get(k, "0")) for k in ("cx", "cy", "r"))
+            xs += [cx - r, cx + r]
+            ys += [cy - r, cy + r]
+            continue
+        pad = float(e.get("stroke-width", "0")) / 2
+        numbers = [float(n) for n in re.findall(r"-?[0-9.]+", e.get("d", ""))]
+        xs += [v + s * pad for v in numbers[0::2] for s in (-1, 1)]
+        ys += [v + s * pad for v in numbers[1::2] for s in (-1, 1)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 @pytest.mark.parametrize("pose_id", SPEC_IDS)
 def test_svg_is_small_well_formed_and_sized_by_the_page(pose_id: str) -> None:
     path = SVGS / f"{pose_id}.svg"
-    assert path.stat().st_size < 8 * 1024
-    root = ET.parse(path).getroot()
+    root = _svg(pose_id)
+    moving = pose_id in MOVEMENTS
+    assert path.stat().st_size < (12 if moving else 8) * 1024
     assert root.tag == f"{SVG_NS}svg"
     assert root.get("viewBox") == "0 0 240 160"
     assert root.get("role") == "img"
@@ -57,6 +95,83 @@ def test_svg_is_small_well_formed_and_sized_by_the_page(pose_id: str) -> None:
     assert title is not None and title.text
     style = root.find(f"{SVG_NS}style")
     assert style is not None and "prefers-color-scheme:dark" in (style.text or "")
+
+
+def test_every_picture_uses_the_same_style_and_no_background_box() -> None:
+    styles = set()
+    for pose_id in SPEC_IDS:
+        root = _svg(pose_id)
+        styles.add((root.find(f"{SVG_NS}style").text or "").split(".st{")[0])
+        for rect in root.iter(f"{SVG_NS}rect"):
+            area = float(rect.get("width", "0")) * float(rect.get("height", "0"))
+            assert area < 0.2 * 240 * 160, f"{pose_id}: a box behind the figure"
+    assert len(styles) == 1
+
+
+@pytest.mark.parametrize("pose_id", SPEC_IDS)
+def test_the_figure_fills_its_picture(pose_id: str) -> None:
+    x0, y0, x1, y1 = _box(_still_shapes(_svg(pose_id)), {"b", "k", "h"})
+    assert (x1 - x0) >= 0.7 * 240 or (y1 - y0) >= 0.7 * 160, (x1 - x0, y1 - y0)
+    assert x0 >= 0 and y0 >= 0 and x1 <= 240 and y1 <= 160
+
+
+@pytest.mark.parametrize("pose_id", SPEC_IDS)
+def test_the_stretched_muscle_is_highlighted_and_named(pose_id: str) -> None:
+    shapes = _still_shapes(_svg(pose_id))
+    assert any(e.get("class") == "s" for e in shapes)
+    alt = tomllib.loads((POSES / f"{pose_id}.toml").read_text())["image_alt"]
+    assert " felt " in alt or "highlighted" in alt
+
+
+def test_the_accent_colour_means_only_the_stretch() -> None:
+    style = _svg(SPEC_IDS[0]).find(f"{SVG_NS}style").text or ""
+    for colour in re.findall(r"\.s\{stroke:(#[0-9a-f]{6})\}", style):
+        assert style.count(colour) == 1
+
+
+@pytest.mark.parametrize("pose_id", SPEC_IDS)
+def test_movements_have_key_positions_and_move(pose_id: str) -> None:
+    spec = tomllib.loads((FIGURES / f"{pose_id}.toml").read_text())
+    animations = list(_svg(pose_id).iter(f"{SVG_NS}animate"))
+    if pose_id in MOVEMENTS:
+        assert len(spec.get("key", [])) >= 1  # the main position and at least one more
+        assert animations
+    else:
+        assert "key" not in spec and not animations
+
+
+@pytest.mark.parametrize("pose_id", sorted(MOVEMENTS))
+def test_reduced_motion_shows_the_main_position_only(pose_id: str) -> None:
+    root = _svg(pose_id)
+    style = root.find(f"{SVG_NS}style").text or ""
+    assert "@media (prefers-reduced-motion:reduce){.mv{display:none}.st{display:inline}}" in style
+    assert ".st{display:none}" in style
+    groups = {g.get("class"): g for g in root.iter(f"{SVG_NS}g")}
+    assert set(groups) == {"mv", "st"}
+    assert list(groups["st"].iter(f"{SVG_NS}animate")) == []
+    assert len(list(groups["mv"].iter(f"{SVG_NS}animate"))) == len(
+        list(root.iter(f"{SVG_NS}animate"))
+    )
+    # The still picture is the first frame of the movement.
+    moving = [e for e in groups["mv"] if e.find(f"{SVG_NS}animate") is not None]
+    for e in moving:
+        for animate in e.iter(f"{SVG_NS}animate"):
+            first = animate.get("values", "").split(";")[0]
+            assert first == e.get(animate.get("attributeName", ""))
+
+
+def test_a_movement_turns_its_joints_rather_than_sliding_them() -> None:
+    spec = tomllib.loads(MINIMAL)
+    spec["key"] = [{"near_leg": {"thigh": 0, "shin": 0}}]
+    svg = ET.fromstring(render_figure(spec))
+    legs = [e for e in svg.iter(f"{SVG_NS}path") if e.find(f"{SVG_NS}animate") is not None]
+    frames = [
+        [float(n) for n in re.findall(r"-?[0-9.]+", d)]
+        for leg in legs
+        for d in leg.find(f"{SVG_NS}animate").get("values", "").split(";")
+    ]
+    lengths = {round(math.dist(f[0:2], f[2:4]) + math.dist(f[2:4], f[4:6])) for f in frames}
+    assert max(lengths) - min(lengths) <= 2  # a straight leg keeps its length through the swing
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
@@ -86,6 +201,8 @@ def test_render_escapes_the_title() -> None:
         (("upper = -90\nfore = -90\n[far_arm]", 'hand = "left_ear"\n[far_arm]'), "near_arm.hand"),
         (("upper = -90\nfore = -90\n[far_arm]", "hand = [200, 5]\n[far_arm]"), "near_arm.hand"),
         (("hip = [0, 69]", "hip = [0, 60]"), "hip"),
+        (("torso = 90", "torso = 90\nmirror = true"), "mirror"),
+        (("torso = 90", "torso = 90\nabove = true"), "above"),
         (("torso = 90", "torso = 90\n[motion]\nmove = 2"), "motion"),
         (("torso = 90", "torso = 90\n[[key]]\nelbow = 3"), "key[0].elbow"),
         (("hip = [0, 69]\n", ""), "hip"),
@@ -110,3 +227,12 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("torso = = 90\n")
     with pytest.raises(FigureError, match="garbled.toml: invalid TOML"):
         load_figure(path)
+
+
+def test_the_right_side_is_the_mirror_image_and_its_alt_text_says_right() -> None:
+    catalog = load_catalog(ROOT / "routines", ROOT / "static")
+    pose = catalog.poses["standing-calf-stretch"]
+    assert "left calf" in pose.alt_for("left") and "right" not in pose.alt_for("left")
+    assert "right calf" in pose.alt_for("right") and "left" not in pose.alt_for("right")
+    steps = [s for s in catalog.routines["quick-calf-reset"].expanded_steps if s.side]
+    assert [s.mirrored for s in steps[:2]] == [False, True]

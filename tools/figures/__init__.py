@@ -80,7 +80,7 @@ drawings that sink below the floor, naming the file and the field.
 import tomllib
 from pathlib import Path
 
-from .scene import HEAD, bands, body, extent, frame_scale, hints, props, write_svg
+from .scene import HEAD, bands, body, breath, extent, frame_scale, hints, props, write_svg
 from .skeleton import (
     POSE_FIELDS,
     Figure,
@@ -101,7 +101,7 @@ TOP_FIELDS = POSE_FIELDS | {
 }  # fmt: skip
 FLOOR_SLACK = 1.5
 # Frames drawn per move between two key positions; SMIL blends linearly between them.
-STEPS = 8
+STEPS = 6
 
 
 def _ease(t: float) -> float:
@@ -169,7 +169,7 @@ def _render(spec: dict, title: str | None) -> str:
         floor = min(extent(pose, 1)[0] for pose in poses)
         if not above and floor < -FLOOR_SLACK:
             raise SpecError("hip", f"the drawing sinks {-floor:.1f} below the floor")
-        still = props(spec, view, top, above)
+        still = props(spec, view, top, above) + breath(spec, figures[0].joints)
         marks = hints(spec, figures[0].joints)
         scale = frame_scale(still + [s for pose in poses for s in pose] + marks, not above)
         head_k = scale ** (HEAD - 1)

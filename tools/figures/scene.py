@@ -26,7 +26,7 @@ HEIGHT = 160
 MARGIN = 8.0
 # Small figures (lying, folded) are enlarged to fill the frame; their limbs thicken much less
 # (scale ** WEIGHT) and the head a little less (scale ** HEAD), so line weights stay close.
-MAX_SCALE = 2.0
+MAX_SCALE = 2.4
 WEIGHT = 0.3
 HEAD = 0.7
 
@@ -206,12 +206,18 @@ def _points(table: dict, field: str, joints: dict[str, Point], count: int | None
 
 
 def bands(spec: dict, joints: dict[str, Point]) -> list[Shape]:
-    """Return straps, towels and breath marks: they move with the figure."""
+    """Return straps and towels: they move with the figure."""
     out = []
     for key in ("strap", "towel"):
         for i, band in enumerate(tables(spec, key)):
             check_fields(band, {"points"}, f"{key}[{i}].")
             out.append(Shape("path", "t", _points(band, f"{key}[{i}].", joints, None)))
+    return out
+
+
+def breath(spec: dict, joints: dict[str, Point]) -> list[Shape]:
+    """Return the breath marks: they stay still while the figure breathes."""
+    out = []
     for i, waves in enumerate(tables(spec, "waves")):
         field = f"waves[{i}]."
         check_fields(waves, {"at", "offset", "count"}, field)
