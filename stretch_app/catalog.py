@@ -45,6 +45,7 @@ SITUATION_LABELS: Mapping[str, str] = MappingProxyType({
 MAX_FILE_BYTES = 256 * 1024
 MAX_ROUTINE_SECONDS = 45 * 60
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_OTHER_SIDE = {"left": "right", "right": "left"}
 # Invisible or direction-changing characters make reviewed text differ from what users see.
 _HIDDEN_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -147,6 +148,12 @@ class Pose:
         """Return the illustration's path below static/."""
         return f"poses/{self.id}.svg"
 
+    def alt_for(self, side: str | None) -> str:
+        """Return the alt text for one side: pictures show the left, mirrored for the right."""
+        if side != "right":
+            return self.image_alt
+        return re.sub(r"\b(left|right)\b", lambda m: _OTHER_SIDE[m[1]], self.image_alt)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -165,6 +172,11 @@ class ExpandedStep:
     side: str | None
     seconds: int
     note: str | None
+
+    @property
+    def mirrored(self) -> bool:
+        """Return whether the picture is shown mirrored (pictures are drawn for the left)."""
+        return self.side == "right"
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,12 @@ class Routine:
     def total_seconds(self) -> int:
         """Return prep + every hold + one transition between consecutive holds."""
         return total_seconds(self.prep_seconds, self.transition_seconds, self.expanded_steps)
+
+    @cached_property
+    def preview_images(self) -> tuple[str, ...]:
+        """Return the pictures (paths below static/) of the first three poses, for cards."""
+        first = list(dict.fromkeys(step.pose_id for step in self.steps))[:3]
+        return tuple(f"poses/{pose_id}.svg" for pose_id in first)
 
     @cached_property
     def minutes(self) -> int:
@@ -466,7 +484,7 @@ def routine_detail(
                 "instructions": list(pose.instructions),
                 "cue": pose.cue,
                 "image": image_url(pose.image),
-                "image_alt": pose.image_alt,
+                "image_alt": pose.alt_for(hold.side),
                 "easier": pose.easier,
                 "cautions": list(pose.cautions),
                 "note": hold.note,
