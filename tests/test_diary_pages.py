@@ -426,6 +426,38 @@ def test_summary_defaults_to_the_last_90_days(app: Flask, user_client: FlaskClie
     assert facts["Cramps"] == "1"
 
 
+def test_summary_defaults_to_the_days_since_the_first_entry(app: Flask,
+                                                           user_client: FlaskClient) -> None:
+    """A week-old diary is summed up over its week, not 90 days (0.2 cramps per week)."""
+    today = today_london()
+    add_entry(app, user_id(app), today - timedelta(days=6))
+    add_entry(app, user_id(app), today)
+    page = user_client.get("/diary/summary").get_data(as_text=True)
+    assert f'value="{(today - timedelta(days=6)).isoformat()}"' in page
+    assert f"Since the first diary entry: {today - timedelta(days=6):%d %b %Y}" in page
+    assert "(7 days)" in page
+    facts = dict(re.findall(r"<div><dt>([^<]+)</dt><dd>([^<]+)</dd></div>", page))
+    assert facts["Per week"] == "2.0"
+
+
+def test_a_summary_under_a_week_gives_no_rate_per_week(app: Flask,
+                                                      user_client: FlaskClient) -> None:
+    add_entry(app, user_id(app), today_london())
+    page = user_client.get("/diary/summary").get_data(as_text=True)
+    assert "(1 day)" in page
+    facts = dict(re.findall(r"<div><dt>([^<]+)</dt><dd>([^<]+)</dd></div>", page))
+    assert facts["Per week"] == "—"
+    assert "Rates per week need a period of at least 7 days." in page
+
+
+def test_woke_stays_with_the_time_it_belongs_to(app: Flask, user_client: FlaskClient) -> None:
+    """On a phone each cell is a grid of label and value: "(woke)" must be part of the value."""
+    add_entry(app, user_id(app), today_london(), woke_me=True)
+    page = user_client.get("/diary/summary").get_data(as_text=True)
+    assert re.search(r'<td data-label="When"><span>[^<]+&nbsp;<span class="muted">\(woke\)'
+                     r'</span></span></td>', page)
+
+
 @pytest.mark.parametrize("query", ["from=2025-02-30", "to=soon", "from=2025-03-10&to=2025-03-01",
                                    "from=1990-01-01&to=2025-01-01"])
 def test_a_bad_period_is_a_clear_error(user_client: FlaskClient, query: str) -> None:

@@ -16,6 +16,33 @@ def test_parse_period_defaults_to_the_last_90_days() -> None:
     assert period.days == 90
 
 
+def test_the_default_period_starts_at_the_first_entry_within_90_days() -> None:
+    today = date(2025, 6, 18)
+    assert s.parse_period({}, today, date(2025, 6, 12)) == s.Period(date(2025, 6, 12), today)
+    assert s.parse_period({}, today, today) == s.Period(today, today)
+    # An older diary: the last 90 days, as without one.
+    assert s.parse_period({}, today, date(2024, 1, 1)).start == date(2025, 3, 21)
+    # A chosen end before the first entry: 90 days up to it.
+    period = s.parse_period({"to": "2025-05-31"}, today, date(2025, 6, 12))
+    assert period == s.Period(date(2025, 3, 3), date(2025, 5, 31))
+    # A chosen start always wins.
+    assert s.parse_period({"from": "2025-06-01"}, today, date(2025, 6, 12)).start == \
+        date(2025, 6, 1)
+
+
+def test_the_period_is_stated_with_its_reason() -> None:
+    today = date(2025, 6, 18)
+    since = s.parse_period({}, today, date(2025, 6, 12))
+    assert s.describe_period(since, {}, date(2025, 6, 12)) == \
+        "Since the first diary entry: 12 Jun 2025 – 18 Jun 2025 (7 days)"
+    last = s.parse_period({}, today, date(2024, 1, 1))
+    assert s.describe_period(last, {}, date(2024, 1, 1)) == \
+        "The last 90 days: 21 Mar 2025 – 18 Jun 2025 (90 days)"
+    one = s.Period(today, today)
+    assert s.describe_period(one, {"from": "2025-06-18"}, None) == \
+        "18 Jun 2025 – 18 Jun 2025 (1 day)"
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -68,6 +95,8 @@ def test_summary_numbers() -> None:
 def test_summary_of_an_empty_period() -> None:
     summary = s.build_summary(s.Period(date(2025, 6, 1), date(2025, 6, 1)), s.CrampTotals(),
                               [], [], [], s.Adherence())
-    assert summary.cramps == 0 and summary.per_week == 0.0
+    assert summary.cramps == 0
+    assert summary.per_week is None and summary.active_days_per_week is None  # under a week
+    assert ("cramps", "per_week", "") in s.summary_rows(summary)
     assert summary.strength_average is None and summary.duration_average is None
     assert ("strength", "average", "") in s.summary_rows(summary)

@@ -88,12 +88,10 @@ def _form_entry(form: CrampForm, zone_name: str, now: datetime) -> e.CrampData |
 
 
 def _when_value(form: CrampForm) -> str:
-    """Return the datetime-local value to show: the parsed time, else what was typed."""
+    """Return the datetime-local value to show: the parsed time, else nothing."""
+    # A datetime-local input takes no other value; the field's error says what was wrong.
     field = form.occurred_at
-    if isinstance(field.data, datetime):
-        return f"{field.data:%Y-%m-%dT%H:%M}"
-    raw = field.raw_data or []
-    return raw[0][:40] if raw and isinstance(raw[0], str) else ""
+    return f"{field.data:%Y-%m-%dT%H:%M}" if isinstance(field.data, datetime) else ""
 
 
 def _local_input(instant: datetime, zone_name: str) -> str:
@@ -247,17 +245,27 @@ def patterns() -> Any:
     )
 
 
-def _summary(today: date) -> tuple[s.Summary | None, str | None, dict[str, str]]:
-    """Return the summary for the requested period, or the reason the period is not valid."""
-    raw = {"from": request.args.get("from", ""), "to": request.args.get("to", "")}
+def _is_date(text: str) -> bool:
+    """Tell whether text is a YYYY-MM-DD date: a date input shows nothing else."""
     try:
-        period = s.parse_period(raw, today)
+        return len(text) == 10 and date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def _summary(today: date) -> tuple[s.Summary | None, str | None, str, dict[str, str]]:
+    """Return (summary, error, the period in words, the dates the form shows)."""
+    raw = {"from": request.args.get("from", ""), "to": request.args.get("to", "")}
+    first_entry = queries.first_entry_date(current_user.id)
+    try:
+        period = s.parse_period(raw, today, first_entry)
     except InputError as exc:
-        return None, exc.message, raw
+        return None, exc.message, "", {k: v if _is_date(v) else "" for k, v in raw.items()}
     facts = queries.period_facts(current_user.id, period.start, period.end)
     summary = s.build_summary(period, facts.totals, facts.triggers, facts.flags,
                               facts.locations, facts.adherence)
-    return summary, None, {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    chosen = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    return summary, None, s.describe_period(period, raw, first_entry), chosen
 
 
 @bp.get("/diary/summary")
@@ -265,7 +273,7 @@ def _summary(today: date) -> tuple[s.Summary | None, str | None, dict[str, str]]
 def summary() -> Any:
     now = _now()
     today = today_for(current_user, now)
-    result, error, chosen = _summary(today)
+    result, error, period, chosen = _summary(today)
     entries = []
     if result is not None:
         rows = queries.entries_between(current_user.id, result.period.start, result.period.end)
@@ -274,6 +282,7 @@ def summary() -> Any:
         "diary/summary.html",
         summary=result,
         error=error,
+        period=period,
         chosen=chosen,
         entries=entries,
         today=today,
@@ -288,7 +297,7 @@ def summary() -> Any:
 @bp.get("/diary/summary.csv")
 @login_required
 def summary_csv() -> Any:
-    result, error, _chosen = _summary(today_for(current_user, _now()))
+    result, error, _period, _chosen = _summary(today_for(current_user, _now()))
     if result is None:
         return Response(f"{error}\n", status=422, mimetype="text/plain")
     buffer = io.StringIO()

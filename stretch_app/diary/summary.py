@@ -30,20 +30,39 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def parse_period(args: Mapping[str, str], today: date) -> Period:
-    """Read `from` and `to` (YYYY-MM-DD); default to the last 90 days ending today."""
+def parse_period(args: Mapping[str, str], today: date, first_entry: date | None = None) -> Period:
+    """Read `from` and `to` (YYYY-MM-DD); by default, from the first entry to today.
+
+    The default start is the first diary entry, but at most 90 days back from the end: a
+    period longer than the diary has been kept would dilute the numbers per week.
+    """
     end = parse_date((args.get("to") or "").strip(), "to") or today
-    try:
-        start = parse_date((args.get("from") or "").strip(), "from") or (
-            end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
-        )
-    except OverflowError:  # e.g. to=0001-01-01: 90 days before it is no date at all
-        raise InputError("to", "That end date is too far in the past.") from None
+    start = parse_date((args.get("from") or "").strip(), "from")
+    if start is None:
+        try:
+            start = end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
+        except OverflowError:  # e.g. to=0001-01-01: 90 days before it is no date at all
+            raise InputError("to", "That end date is too far in the past.") from None
+        if first_entry is not None and start < first_entry <= end:
+            start = first_entry
     if start > end:
         raise InputError("from", "The start date must not be after the end date.")
     if (end - start).days + 1 > SUMMARY_MAX_DAYS:
         raise InputError("from", f"Choose a period of at most {SUMMARY_MAX_DAYS} days.")
     return Period(start, end)
+
+
+def describe_period(period: Period, args: Mapping[str, str], first_entry: date | None) -> str:
+    """Return the period in words, saying why it starts where it does when it was not chosen."""
+    days = "1 day" if period.days == 1 else f"{period.days} days"
+    span = f"{period.start:%d %b %Y} – {period.end:%d %b %Y} ({days})"
+    if (args.get("from") or "").strip():
+        return span
+    if period.start == first_entry:
+        return f"Since the first diary entry: {span}"
+    if (args.get("to") or "").strip():
+        return span
+    return f"The last {SUMMARY_DEFAULT_DAYS} days: {span}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +96,7 @@ class Summary:
 
     period: Period
     cramps: int
-    per_week: float
+    per_week: float | None
     days_with_cramps: int
     strength_average: float | None
     strength_max: int | None
@@ -92,14 +111,15 @@ class Summary:
     red_flags: tuple[tuple[str, int], ...]
     red_flag_entries: int
     active_days: int
-    active_days_per_week: float
+    active_days_per_week: float | None
     sessions: int
     partial_sessions: int
     minutes: int
 
 
-def _per_week(count: int, days: int) -> float:
-    return round(count * 7 / days, 1) if days > 0 else 0.0
+def _per_week(count: int, days: int) -> float | None:
+    # Over less than a week, a rate per week would multiply a few days' cramps up.
+    return round(count * 7 / days, 1) if days >= 7 else None
 
 
 def build_summary(
@@ -149,7 +169,7 @@ def summary_rows(summary: Summary) -> list[tuple[str, str, str]]:
         ("period", "to", s.period.end.isoformat()),
         ("period", "days", str(s.period.days)),
         ("cramps", "count", str(s.cramps)),
-        ("cramps", "per_week", str(s.per_week)),
+        ("cramps", "per_week", _number(s.per_week)),
         ("cramps", "days_with_cramps", str(s.days_with_cramps)),
         ("cramps", "woke_me", str(s.woke_me)),
         ("strength", "average", _number(s.strength_average)),
@@ -166,7 +186,7 @@ def summary_rows(summary: Summary) -> list[tuple[str, str, str]]:
     rows += [("red_flag", RED_FLAGS[f], str(n)) for f, n in s.red_flags]
     rows += [
         ("stretching", "active_days", str(s.active_days)),
-        ("stretching", "active_days_per_week", str(s.active_days_per_week)),
+        ("stretching", "active_days_per_week", _number(s.active_days_per_week)),
         ("stretching", "sessions_finished", str(s.sessions)),
         ("stretching", "sessions_partial", str(s.partial_sessions)),
         ("stretching", "minutes", str(s.minutes)),
