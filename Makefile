@@ -38,13 +38,19 @@ lint: $(VENV)/.installed-dev
 test-js:
 	node --test tests/js/
 
-test-py: $(VENV)/.installed-dev
+# The Nu HTML Checker's jar for tests/test_html_validity.py, as package-lock.json pins it (its
+# install script, which may fetch a Java runtime, is skipped: Java comes from the system).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test-py: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/pytest -q
 
 test: lint bandit test-js test-py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
 
 # Benchmarks (benchmarks/README.md): gunicorn + wrk on loopback, results table regenerated.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 3 --no-readme".
@@ -61,7 +67,7 @@ test-load: $(VENV)/.installed-dev
 
 # The test suite (browser tests aside: they bring their own SQLite server) and the load
 # scenarios against a throwaway PostgreSQL cluster on loopback, deleted afterwards.
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m benchmarks.reliability.pg_cluster \
 		"$(BIN)/pytest -q -m 'not browser'" "$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)"
 
