@@ -139,7 +139,14 @@ export function createCues(win = globalThis, storage = null, defaults = DEFAULTS
     if (kind === "beeps" && on) unlock();
   }
 
-  return { support, settings, enabled, unlock, beep, say, vibrate, silence, set };
+  /** Say, beep and buzz what cueFor() decided. */
+  function play(c) {
+    if (c.say) say(c.say, { interrupt: c.interrupt });
+    if (c.beep) beep(c.beep);
+    if (c.vibrate) vibrate(c.vibrate);
+  }
+
+  return { support, settings, enabled, unlock, beep, say, vibrate, silence, set, play };
 }
 
 // ---- the screen stays on (Screen Wake Lock API, where there is one) ---------------------------
@@ -202,9 +209,10 @@ export function createWakeLock(nav = globalThis.navigator, doc = globalThis.docu
 
 /**
  * What milestone `m` (see timeline.js) says and does: { announce, say, interrupt, beep, vibrate },
- * any of them null; null for the end, which the done step cues itself.
+ * any of them null; null for the end, which the done step cues itself. Before a pose not in
+ * `cautioned` (a Set of pose ids, updated here), screen readers also hear its cautions, once.
  */
-export function cueFor(tl, m) {
+export function cueFor(tl, m, cautioned = new Set()) {
   if (m.type === "done") return null;
   const seg = tl.segments[m.index];
   const step = tl.steps[seg.step];
@@ -227,11 +235,14 @@ export function cueFor(tl, m) {
     return { ...none, announce: `${words}. Hold for ${held}.`, say: words, interrupt: true,
       beep: "start", vibrate: "start" };
   }
+  const care = (step.cautions || []).length && !cautioned.has(step.pose) ? step.cautions : [];
+  if (care.length) cautioned.add(step.pose);
+  const takeCare = care.length ? ` Take care: ${care.join(" ")}` : "";
   if (seg.switchSides) {
-    return { ...none, announce: `Switch sides. Next: ${step.name}, ${side}.`, say: "Switch sides",
-      interrupt: true, vibrate: "switch" };
+    return { ...none, announce: `Switch sides. Next: ${step.name}, ${side}.${takeCare}`,
+      say: `Switch sides. ${sideLabel(step.side)}`, interrupt: true, vibrate: "switch" };
   }
   const lead = seg.kind === "prep" ? "Get ready" : "Next";
-  return { ...none, announce: `${lead}: ${step.name}${side ? `, ${side}` : ""}.`,
-    say: `${lead}: ${step.name}`, interrupt: true };
+  return { ...none, announce: `${lead}: ${step.name}${side ? `, ${side}` : ""}.${takeCare}`,
+    say: `${lead}: ${step.name}${side ? `, ${side}` : ""}`, interrupt: true };
 }

@@ -1,13 +1,37 @@
-// Everything the player shows: the stage (picture, name, side, countdown, next up), the
-// controls, the announcer, the first-routine safety note, the cue switches, the "this hurts"
-// sheet and the done screen. Text goes in through textContent; the decisions are elsewhere
-// (player.js drives, session.js and timeline.js compute).
+// Everything the player shows: the stage (picture, phase, name, side, countdown, next up, the
+// cautions before a pose), the controls, the announcer, the first-routine safety note, the cue
+// switches, full screen, the "this hurts" and stop sheets and the done screen. Text goes in
+// through textContent; the decisions are elsewhere (player.js drives, session.js and
+// timeline.js compute).
 
-import { isActive, savingMessage, streakText } from "./session.js";
+import { isActive, phaseOf, savingMessage, streakText } from "./session.js";
 import { formatClock, formatDuration, readJson } from "./shared.js";
 import { describe, sideLabel } from "./timeline.js";
 
 const SAFETY_KEY = "limber.safety.seen";
+const IDS = {
+  stepCount: "step-count", timeLeft: "time-left", routineProgress: "routine-progress",
+  image: "pose-image", phase: "phase-word", name: "pose-name", side: "pose-side", timer: "timer",
+  stepProgress: "step-progress", care: "care", careList: "care-list", note: "pose-note",
+  easierNow: "easier-now", cue: "pose-cue", instructions: "instructions", nextUp: "next-up", stage: "stage",
+  controls: "controls", secondary: "controls-secondary", cueSettings: "cue-settings",
+  start: "start-btn", pause: "pause-btn", prev: "prev-btn", next: "next-btn", stop: "stop-btn",
+  hurts: "hurts-btn", resume: "resume-btn", startOver: "start-over-btn",
+  hurtsPanel: "hurts-panel", hurtsEasier: "hurts-easier", hurtsCautions: "hurts-cautions",
+  stopPanel: "stop-panel", stopText: "stop-text", donePanel: "done-panel",
+  doneTitle: "done-title", doneTime: "done-time", doneSteps: "done-steps",
+  doneStreak: "done-streak", doneSaved: "done-saved", doneJoin: "done-join", again: "again-btn",
+  resumePanel: "resume-panel", resumeText: "resume-text", announcer: "announcer",
+  fullscreen: "fullscreen-btn", figure: "figure",
+};
+
+function listItems(doc, lines) {
+  return (lines || []).map((line) => {
+    const li = doc.createElement("li");
+    li.textContent = line;
+    return li;
+  });
+}
 
 /** Show the safety note before a first routine on this device, until it is dismissed. */
 export function setupSafetyNote(doc, storage) {
@@ -30,11 +54,12 @@ export function setupSafetyNote(doc, storage) {
 export function setupCueSwitches(doc, details, cues) {
   for (const input of details.querySelectorAll("input[data-cue]")) {
     const kind = input.dataset.cue;
+    const label = input.closest("label");
     if (!cues.support[kind]) {
       input.checked = false;
       input.disabled = true;
-      input.closest("label")?.classList.add("is-unavailable");
-      input.closest("label")?.setAttribute("title", "Not available in this browser");
+      label?.classList.add("is-unavailable");
+      label?.setAttribute("title", "Not available in this browser");
     } else {
       input.checked = cues.settings[kind];
     }
@@ -46,21 +71,47 @@ export function setupCueSwitches(doc, details, cues) {
   });
 }
 
-function listItems(doc, lines) {
-  return (lines || []).map((line) => {
-    const li = doc.createElement("li");
-    li.textContent = line;
-    return li;
+/** The "Full screen" switch, where the browser has the Fullscreen API (it stays hidden elsewhere). */
+export function setupFullscreen(doc, button) {
+  const html = doc.documentElement;
+  if (!button || !doc.fullscreenEnabled || typeof html.requestFullscreen !== "function") return;
+  button.hidden = false;
+  const sync = () => button.setAttribute("aria-pressed", String(Boolean(doc.fullscreenElement)));
+  button.addEventListener("click", () => {
+    const asked = doc.fullscreenElement ? doc.exitFullscreen() : html.requestFullscreen();
+    Promise.resolve(asked).catch(() => {}); // refused (no gesture, a policy): nothing changes
   });
+  doc.addEventListener("fullscreenchange", sync);
 }
 
 /**
- * The "this hurts" sheet: a modal <dialog> (it keeps focus inside, Escape closes it, and focus
- * returns to the button). `onChoice(choice)` hears "continue" or "skip", once per opening;
- * closing it any other way (Escape, the browser) is "continue".
+ * Space pauses and resumes, ← and → go back and forward, and a tap on the picture pauses and
+ * resumes (a big target from across the room); `can()` says whether they apply now.
  */
-export function createHurtsSheet(doc, el, onChoice) {
-  const panel = el.hurtsPanel;
+export function setupShortcuts(doc, figure, { can, toggle, back, forward }) {
+  doc.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || !can()) return;
+    const target = event.target instanceof Element ? event.target : null;
+    const typing = target && target.closest("input, select, textarea, [contenteditable]");
+    if (event.key === " " || event.code === "Space") {
+      // On a button or link, Space keeps its own meaning (the focused Pause button toggles).
+      if (typing || (target && target.closest("button, a, summary, label"))) return;
+      event.preventDefault();
+      toggle();
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && !typing) {
+      event.preventDefault();
+      (event.key === "ArrowRight" ? forward : back)();
+    }
+  });
+  figure?.addEventListener("click", () => can() && toggle());
+}
+
+/**
+ * A modal <dialog> of choices (buttons with data-choice): it keeps focus inside, and focus
+ * returns to the button that opened it. `onChoice(choice)` hears one choice per opening;
+ * Escape, or the browser closing it, is "continue".
+ */
+export function createSheet(panel, onChoice) {
   let choice = "none";
 
   function close() {
@@ -76,8 +127,9 @@ export function createHurtsSheet(doc, el, onChoice) {
     onChoice(what);
   }
 
-  el.hurtsContinue.addEventListener("click", () => choose("continue"));
-  el.hurtsSkip.addEventListener("click", () => choose("skip"));
+  for (const button of panel.querySelectorAll("[data-choice]")) {
+    button.addEventListener("click", () => choose(button.dataset.choice));
+  }
   panel.addEventListener("close", () => {
     const what = choice;
     choice = "none";
@@ -92,11 +144,8 @@ export function createHurtsSheet(doc, el, onChoice) {
     get open() {
       return panel.open;
     },
-    show(step) {
+    show() {
       if (panel.open) return;
-      el.hurtsEasier.textContent =
-        step.easier || "Make the movement smaller, or rest in a comfortable position.";
-      el.hurtsCautions.replaceChildren(...listItems(doc, step.cautions));
       choice = "continue";
       if (typeof panel.showModal === "function") panel.showModal();
       else panel.setAttribute("open", "");
@@ -106,12 +155,13 @@ export function createHurtsSheet(doc, el, onChoice) {
 }
 
 /**
- * Fill the done screen, then tell how saving went: a guest's session waits on this device; a
- * signed-in person's is sent (`flush`) and the streak fetched from /api/stats.
+ * Fill in how saving went: a guest's session waits on this device (with a real sign-up link);
+ * a signed-in person's is sent (`flush`) and the streak fetched from /api/stats.
  */
 export async function reportSaving(doc, el, { id, queued, flush, rejected, fetchJson }) {
   const signedIn = doc.body.dataset.signedIn === "true";
   el.doneStreak.textContent = "";
+  el.doneJoin.hidden = signedIn || !queued;
   if (!queued || !signedIn) {
     el.doneSaved.textContent = savingMessage({ queued, signedIn });
     return;
@@ -134,33 +184,12 @@ export async function reportSaving(doc, el, { id, queued, flush, rejected, fetch
   }
 }
 
-const IDS = {
-  stepCount: "step-count", timeLeft: "time-left", routineProgress: "routine-progress",
-  image: "pose-image", phase: "phase", name: "pose-name", side: "pose-side", timer: "timer",
-  stepProgress: "step-progress", note: "pose-note", instructions: "instructions",
-  nextUp: "next-up", stage: "stage", controls: "controls", secondary: "controls-secondary",
-  cueSettings: "cue-settings", start: "start-btn", pause: "pause-btn", prev: "prev-btn",
-  next: "next-btn", restart: "restart-btn", stop: "stop-btn", hurts: "hurts-btn",
-  resume: "resume-btn", startOver: "start-over-btn", hurtsPanel: "hurts-panel",
-  hurtsEasier: "hurts-easier", hurtsCautions: "hurts-cautions", hurtsSkip: "hurts-skip",
-  hurtsContinue: "hurts-continue", donePanel: "done-panel", doneTitle: "done-title",
-  doneTime: "done-time", doneSteps: "done-steps", doneStreak: "done-streak",
-  doneSaved: "done-saved", again: "again-btn", resumePanel: "resume-panel",
-  resumeText: "resume-text", announcer: "announcer",
-};
-
-function phaseWord(d, status) {
-  if (status === "ready") return "Ready when you are";
-  if (d.kind === "hold") return "Hold";
-  if (d.kind === "prep") return "Get ready";
-  return d.switchSides ? "Switch sides" : "Next pose";
-}
-
 /** The player's view over the page `doc`, for timeline `tl`. */
 export function createView(doc, root, tl) {
   const el = Object.fromEntries(Object.entries(IDS).map(([k, id]) => [k, doc.getElementById(id)]));
   const preloaded = new Set();
   let shownIndex = -2;
+  let shownStep = -1;
 
   function preload(url) {
     if (!url || preloaded.has(url)) return;
@@ -173,9 +202,10 @@ export function createView(doc, root, tl) {
   function showSegment(d, status) {
     shownIndex = d.index;
     const step = tl.steps[d.step];
-    root.dataset.phase = status === "ready" ? "ready" : d.kind;
+    if (d.step !== shownStep) el.easierNow.hidden = true; // an easier version was for its step
+    shownStep = d.step;
     root.dataset.step = String(d.step);
-    el.phase.textContent = phaseWord(d, status);
+    root.dataset.side = step.side || "";
     el.name.textContent = step.name;
     el.side.textContent = sideLabel(step.side);
     el.side.hidden = !step.side;
@@ -184,9 +214,16 @@ export function createView(doc, root, tl) {
       if (el.image.getAttribute("src") !== step.image) el.image.src = step.image;
       el.image.alt = step.image_alt || "";
     }
+    // Before a hold (and before Start) its cautions; during it, how to do it.
+    const before = d.kind !== "hold" || status === "ready";
+    el.careList.replaceChildren(...listItems(doc, step.cautions));
+    el.care.hidden = !before || !(step.cautions || []).length;
+    el.instructions.replaceChildren(...listItems(doc, step.instructions));
+    el.instructions.hidden = before;
+    el.cue.textContent = step.cue || "";
+    el.cue.hidden = before || !step.cue;
     el.note.textContent = step.note || "";
     el.note.hidden = !step.note;
-    el.instructions.replaceChildren(...listItems(doc, step.instructions));
     if (d.nextStep === null) {
       el.nextUp.textContent = "Finish";
     } else {
@@ -197,13 +234,16 @@ export function createView(doc, root, tl) {
     }
   }
 
-  const view = {
+  return {
     el,
     /** Show the stage at position `pos` of a session in `status`. */
     render(pos, status) {
       const d = describe(tl, pos);
       if (d.done) return;
       if (d.index !== shownIndex) showSegment(d, status);
+      const phase = phaseOf(d, status);
+      root.dataset.phase = phase.key;
+      el.phase.textContent = phase.word;
       el.timer.textContent = formatClock(d.segmentRemaining);
       el.timeLeft.textContent = `${formatClock(d.totalRemaining)} left`;
       el.routineProgress.max = tl.total;
@@ -212,15 +252,21 @@ export function createView(doc, root, tl) {
       el.stepProgress.value = Math.max(0, d.segmentElapsed);
       root.dataset.last = d.segmentRemaining <= 3000 && d.kind === "hold" ? "true" : "false";
     },
-    /** Draw the stage afresh on the next render (a new session, a jump back to the start). */
+    /** Draw the stage afresh on the next render (a new session, a jump, a status change). */
     redraw() {
       shownIndex = -2;
     },
-    /** Show the controls and panels that fit a session `s`. */
+    /** Show the easier version of the step on the stage until the step changes. */
+    showEasier(text) {
+      el.easierNow.textContent = `Easier: ${text}`;
+      el.easierNow.hidden = false;
+    },
+    /** Show the controls and panels that fit a session `s`; floor mode while it is under way. */
     showControls(s) {
       const st = s.status;
       const active = isActive(s);
       root.dataset.state = st;
+      root.classList.toggle("is-floor", active);
       el.controls.hidden = st === "done";
       el.secondary.hidden = !active;
       el.start.hidden = st !== "ready";
@@ -234,12 +280,25 @@ export function createView(doc, root, tl) {
       el.donePanel.hidden = st !== "done";
       el.stage.hidden = st === "done";
       el.cueSettings.hidden = st === "done";
+      if (el.fullscreen) el.fullscreen.classList.toggle("is-off", st === "done");
     },
     /** Say `text` once to screen readers (a polite live region). */
     announce(text) {
       const p = doc.createElement("p");
       p.textContent = text;
       el.announcer.replaceChildren(p);
+    },
+    /** Fill the "this hurts" sheet for `step`. */
+    fillHurts(step) {
+      el.hurtsEasier.textContent =
+        step.easier || "Make the movement smaller, or rest in a comfortable position.";
+      el.hurtsCautions.replaceChildren(...listItems(doc, step.cautions));
+    },
+    /** Say in the stop sheet whether stopping now records anything. */
+    fillStop(holdStarted) {
+      el.stopText.textContent = holdStarted
+        ? "What you have done so far is saved as a partial session."
+        : "No hold has started yet, so nothing is recorded.";
     },
     /** "Pick up again?": where the kept session was. */
     showOffer(pos) {
@@ -250,17 +309,17 @@ export function createView(doc, root, tl) {
         `You were on step ${d.stepNumber} of ${d.stepCount}, ${step.name}` +
         `${side ? ` (${side})` : ""}, with ${formatClock(d.totalRemaining)} to go.`;
     },
-    /** The done screen for completion `item`, after `s.activeMs` of playing. */
+    /** The done screen for completion `item` (time spent: its hold time, as history shows). */
     showDone(s, item) {
       const { finished } = item;
       root.dataset.phase = "done";
+      root.dataset.side = "";
       if (finished) el.stepCount.textContent = `Step ${tl.steps.length} of ${tl.steps.length}`;
       el.timeLeft.textContent = finished ? "Done" : `Stopped with ${formatClock(tl.total - s.lastPos)} left`;
       el.routineProgress.value = finished ? tl.total : s.lastPos;
       el.doneTitle.textContent = finished ? "Well done!" : "Stopped early";
-      el.doneTime.textContent = formatDuration(s.activeMs / 1000);
+      el.doneTime.textContent = formatDuration(item.seconds_done);
       el.doneSteps.textContent = `${item.steps_done} of ${item.steps_total}`;
     },
   };
-  return view;
 }

@@ -1,5 +1,5 @@
 // The routine player's page: turns the monotonic clock into a position on the timeline and shows
-// it. The schedule is timeline.js, the session's state session.js, the panels player-sheets.js.
+// it. The schedule is timeline.js, the session's state session.js, the page's DOM player-view.js.
 //
 // While playing, position = performance.now() - anchor. Nothing counts ticks: a timer only
 // wakes the page when the countdown's displayed second changes, and every wake-up (or a return
@@ -7,11 +7,13 @@
 
 import { createCues, createWakeLock, cueFor } from "./cues.js";
 import {
-  createHurtsSheet,
+  createSheet,
   createView,
   reportSaving,
   setupCueSwitches,
+  setupFullscreen,
   setupSafetyNote,
+  setupShortcuts,
 } from "./player-view.js";
 import { enqueueCompletion, flushQueue, rejectedCompletions } from "./queue.js";
 import * as S from "./session.js";
@@ -39,7 +41,8 @@ function start(routine) {
 
   let s = S.freshSession();
   let timer = null;
-  let hurtsWasPlaying = false;
+  let wasPlaying = false; // when a sheet opened (it pauses; "Keep going" plays on)
+  let cautioned = new Set(); // poses whose cautions screen readers have heard
   let savedOffer = null;
   const now = () => performance.now();
   const position = () => S.positionAt(s, tl, now());
@@ -76,19 +79,19 @@ function start(routine) {
   }
 
   function cue(m) {
-    const c = cueFor(tl, m);
+    const c = cueFor(tl, m, cautioned);
     if (!c) return;
     if (c.announce) announce(c.announce);
-    if (c.say) cues.say(c.say, { interrupt: c.interrupt });
-    if (c.beep) cues.beep(c.beep);
-    if (c.vibrate) cues.vibrate(c.vibrate);
+    cues.play(c);
   }
 
   const render = (pos) => view.render(pos, s.status);
   const announce = (text) => view.announce(text);
   function showControls() {
     view.showControls(s);
-    if (!S.isActive(s)) hurts.close();
+    if (S.isActive(s)) return;
+    hurts.close();
+    stopSheet.close();
   }
 
   // ---- persistence (pick up where you left off) ---------------------------------------------
@@ -109,7 +112,9 @@ function start(routine) {
   function sweepExpired() {
     const keys = [];
     for (let i = 0; i < storage.length; i++) keys.push(storage.key(i));
-    const entries = keys.filter((k) => k && k.startsWith(S.STATE_PREFIX)).map((k) => [k, S.parseSaved(F.readJson(storage, k))]);
+    const entries = keys
+      .filter((k) => k && k.startsWith(S.STATE_PREFIX))
+      .map((k) => [k, S.parseSaved(F.readJson(storage, k))]);
     const { remove, record } = S.sweepExpired(entries, Date.now(), here, FMT);
     for (const item of record) enqueue(item);
     for (const k of remove) F.removeKey(storage, k);
@@ -126,6 +131,7 @@ function start(routine) {
 
   function onStart() {
     s = S.startSession(F.newCompletionId(), Date.now());
+    cautioned = new Set();
     view.redraw();
     beginPlaying(0);
     el.pause.focus();
@@ -138,6 +144,7 @@ function start(routine) {
     cues.silence();
     wakeLock.release();
     showControls();
+    view.redraw();
     render(s.pos);
     save();
     announce("Paused.");
@@ -146,6 +153,7 @@ function start(routine) {
   function resume() {
     if (s.status !== "paused") return;
     announce("Playing."); // first: a step starting right here announces itself after
+    view.redraw();
     beginPlaying(s.pos);
   }
 
@@ -229,22 +237,34 @@ function start(routine) {
     el.start.focus();
   }
 
-  // ---- "this hurts" -------------------------------------------------------------------------
-  const hurts = createHurtsSheet(document, el, (choice) => {
-    if (choice === "skip") {
+  // ---- the sheets: "this hurts" and stop ---------------------------------------------------
+  function playOn() {
+    if (wasPlaying && s.status === "paused") resume();
+  }
+
+  const hurts = createSheet(el.hurtsPanel, (choice) => {
+    if (choice === "stop") {
+      stop();
+    } else if (choice === "skip") {
       seek(T.skipPosition(tl, position()));
-      if (hurtsWasPlaying && s.status === "paused") resume();
-    } else if (choice === "continue" && hurtsWasPlaying && s.status === "paused") {
-      resume();
+      playOn();
+    } else {
+      if (choice === "easier") view.showEasier(stepAt(T.describe(tl, position())).easier || "");
+      playOn();
     }
   });
+  const stopSheet = createSheet(el.stopPanel, (choice) => (choice === "stop" ? stop() : playOn()));
 
-  function openHurts() {
-    if (!S.isActive(s) || hurts.open) return;
-    hurtsWasPlaying = s.status === "playing";
-    if (hurtsWasPlaying) pause();
-    hurts.show(stepAt(T.describe(tl, position())));
+  // Both sheets pause the routine while they are open.
+  function openSheet(sheet, fill) {
+    if (!S.isActive(s) || hurts.open || stopSheet.open) return;
+    wasPlaying = s.status === "playing";
+    if (wasPlaying) pause();
+    fill();
+    sheet.show();
   }
+  const openHurts = () => openSheet(hurts, () => view.fillHurts(stepAt(T.describe(tl, position()))));
+  const askStop = () => openSheet(stopSheet, () => view.fillStop(s.holdStarted));
 
   // ---- pick up again ------------------------------------------------------------------------
   function offerResume(saved) {
@@ -283,34 +303,22 @@ function start(routine) {
   // ---- wiring -------------------------------------------------------------------------------
   setupCueSwitches(document, el.cueSettings, cues);
   setupSafetyNote(document, storage);
+  setupFullscreen(document, el.fullscreen);
   el.start.addEventListener("click", onStart);
   el.pause.addEventListener("click", togglePause);
   el.next.addEventListener("click", () => seek(T.nextPosition(tl, position())));
   el.prev.addEventListener("click", () => seek(T.previousPosition(tl, position())));
-  el.restart.addEventListener("click", () => seek(T.restartPosition(tl, position())));
-  el.stop.addEventListener("click", stop);
+  el.stop.addEventListener("click", askStop);
   el.hurts.addEventListener("click", openHurts);
   el.again.addEventListener("click", playAgain);
   el.resume.addEventListener("click", acceptResume);
   el.startOver.addEventListener("click", declineResume);
 
-  document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (!S.isActive(s) || hurts.open) return; // the dialog has the keyboard (Escape closes it)
-    const target = event.target instanceof Element ? event.target : null;
-    const typing = target && target.closest("input, select, textarea, [contenteditable]");
-    if (event.key === " " || event.code === "Space") {
-      // On a button or link, Space keeps its own meaning (the focused Pause button toggles).
-      if (typing || (target && target.closest("button, a, summary, label"))) return;
-      event.preventDefault();
-      togglePause();
-    } else if (event.key === "ArrowRight" && !typing) {
-      event.preventDefault();
-      seek(T.nextPosition(tl, position()));
-    } else if (event.key === "ArrowLeft" && !typing) {
-      event.preventDefault();
-      seek(T.previousPosition(tl, position()));
-    }
+  setupShortcuts(document, el.figure, {
+    can: () => S.isActive(s) && !hurts.open && !stopSheet.open, // a sheet has the keyboard
+    toggle: togglePause,
+    forward: () => seek(T.nextPosition(tl, position())),
+    back: () => seek(T.previousPosition(tl, position())),
   });
 
   // Leaving while playing keeps the latest position. A paused session was saved when it paused:

@@ -208,3 +208,21 @@ export function streakText(value) {
   if (value === null || value === undefined || !Number.isFinite(n)) return "";
   return `Current streak: ${n} ${n === 1 ? "day" : "days"}`;
 }
+
+/**
+ * The phase a person sees at `d` (timeline.describe) in a session with `status`: a key for its
+ * colour and its big word. Paused wins over the phase it paused in.
+ */
+export function phaseOf(d, status) {
+  if (status === "ready") return { key: "ready", word: "Ready when you are" };
+  if (d.done) return { key: "done", word: "Done" };
+  if (status === "paused") return { key: kindKey(d), word: "Paused" };
+  return { key: kindKey(d), word: PHASE_WORDS[kindKey(d)] };
+}
+
+const PHASE_WORDS = { prep: "Get ready", hold: "Hold", switch: "Switch sides", next: "Next pose" };
+
+function kindKey(d) {
+  if (d.kind === "transition") return d.switchSides ? "switch" : "next";
+  return d.kind;
+}

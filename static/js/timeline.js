@@ -121,13 +121,6 @@ export function previousPosition(tl, pos) {
   return step > 0 ? holdStart(tl, step - 1) : 0;
 }
 
-/** Where "Restart step" goes: the start of the segment playing (the last hold once done). */
-export function restartPosition(tl, pos) {
-  const index = segmentIndexAt(tl, pos);
-  if (index >= tl.segments.length) return tl.steps.length ? holdStart(tl, tl.steps.length - 1) : 0;
-  return tl.segments[index].start;
-}
-
 /** Where "skip this step" goes: the lead-in of the step after the one shown (or the end). */
 export function skipPosition(tl, pos) {
   const next = stepIndexAt(tl, pos) + 1;

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -109,7 +109,19 @@ def play(slug: str) -> Any:
         data["cue_defaults"] = {"speech": current_user.cue_speech,
                                 "beeps": current_user.cue_beep,
                                 "vibration": current_user.cue_vibrate}
+    data["next_routine"] = _next_routine(found)
     return render_template("play.html", routine=found, routine_data=data)
+
+
+def _next_routine(found: Any) -> dict[str, Any] | None:
+    """Suggest another routine for the done screen: most areas in common, then the shortest."""
+    others = [r for r in catalog().routines.values() if r.slug != found.slug]
+    if not others:
+        return None
+    best = min(others, key=lambda r: (-len(set(r.areas) & set(found.areas)), r.total_seconds,
+                                      r.slug))
+    return {"url": url_for("pages.routine", slug=best.slug), "title": best.title,
+            "minutes": max(1, round(best.total_seconds / 60))}
 
 
 @bp.get("/poses")

@@ -329,7 +329,7 @@ def test_pause_holds_the_time(page: Page, sided: dict[str, Any]) -> None:
     expect(player.button("Pause")).to_have_count(0)
     assert page.evaluate("window.__wake") == ["request:screen", "release"]
     paused = player.run_for(10_000)
-    assert paused == {**playing, "state": "paused"}
+    assert paused == {**playing, "state": "paused", "phase": "Paused"}
     page.clock.fast_forward("02:00")
     assert player.state() == paused
     player.at += 120_000
@@ -340,7 +340,7 @@ def test_pause_holds_the_time(page: Page, sided: dict[str, Any]) -> None:
     assert later["timer"] == clock(first.end - first.start - 5000)
 
 
-def test_next_previous_and_restart(page: Page, sided: dict[str, Any]) -> None:
+def test_next_and_previous(page: Page, sided: dict[str, Any]) -> None:
     player = Player(page, sided).open().start()
     holds = player.hold_segments()
     steps = sided["steps"]
@@ -356,8 +356,6 @@ def test_next_previous_and_restart(page: Page, sided: dict[str, Any]) -> None:
     assert steps[1]["name"] in player.announced()  # the new step is announced
     player.run_for(5000)
     assert player.state()["timer"] == clock(steps[0]["seconds"] * 1000 - 5000)
-    player.button("Restart step").click()
-    assert player.state() == expected_at(sided, holds[0].start)
     player.button("Previous step").click()  # from the first step: back to the start
     assert player.state() == expected_at(sided, 0)
     # From the lead-in, n + 1 presses: through every hold, and from the last one to the end.
@@ -382,9 +380,10 @@ def test_keyboard_space_and_arrows(page: Page, sided: dict[str, Any]) -> None:
     expect(player.button("Resume")).to_be_visible()
     assert player.run_for(5000) == paused
     page.keyboard.press("ArrowRight")
-    assert player.state() == {**expected_at(sided, holds[1].start), "state": "paused"}
+    paused_at = {"state": "paused", "phase": "Paused"}
+    assert player.state() == {**expected_at(sided, holds[1].start), **paused_at}
     page.keyboard.press("ArrowLeft")
-    assert player.state() == {**expected_at(sided, holds[0].start), "state": "paused"}
+    assert player.state() == {**expected_at(sided, holds[0].start), **paused_at}
     page.keyboard.press("Space")
     assert player.run_for(1000) == expected_at(sided, holds[0].start + 1000)
     # With the Pause button focused, Space is that button's own click: still pause/resume.
@@ -447,11 +446,28 @@ def test_a_hidden_tab_lands_on_the_right_step(page: Page, long_routine: dict[str
     assert after == expected_at(long_routine, 304_000)
 
 
-def test_stop_early_records_a_partial_session(page: Page, sided: dict[str, Any]) -> None:
+def test_stop_asks_first_and_cancel_keeps_playing(page: Page, sided: dict[str, Any]) -> None:
+    player = Player(page, sided).open().start()
+    holds = player.hold_segments()
+    player.run_to(holds[0].start + 4000)
+    player.button("Stop").click()
+    sheet = page.get_by_role("dialog", name="Stop the routine?")
+    expect(sheet).to_be_visible()
+    expect(sheet).to_contain_text("saved as a partial session")
+    assert player.state()["state"] == "paused"
+    player.run_for(3000)  # the time does not run while the question is open
+    sheet.get_by_role("button", name="Keep going").click()
+    expect(sheet).to_be_hidden()
+    assert player.run_for(1000) == expected_at(sided, holds[0].start + 5000)
+    assert player.pending() == []
+
+
+def test_stop_then_confirm_records_a_partial_session(page: Page, sided: dict[str, Any]) -> None:
     player = Player(page, sided).open().start()
     holds = player.hold_segments()
     player.run_to(holds[1].start + 4000)
     player.button("Stop").click()
+    page.get_by_role("button", name="Yes, stop").click()
     expect(page.get_by_role("heading", name="Stopped early")).to_be_visible()
     [item] = player.pending()
     check_completion(item, sided)
@@ -465,11 +481,13 @@ def test_stop_before_any_hold_records_nothing(page: Page, sided: dict[str, Any])
     player = Player(page, sided).open().start()
     player.run_for(2000)
     player.button("Stop").click()
+    expect(page.get_by_role("dialog")).to_contain_text("nothing is recorded")
+    page.get_by_role("button", name="Yes, stop").click()
     expect(player.button("Start")).to_be_visible()
     assert player.pending() == []
 
 
-def test_this_hurts_offers_the_easier_variation_and_a_skip(
+def test_this_hurts_offers_stop_then_easier_then_skip(
     page: Page, sided: dict[str, Any]
 ) -> None:
     player = Player(page, sided).open().start()
@@ -479,20 +497,45 @@ def test_this_hurts_offers_the_easier_variation_and_a_skip(
     player.button("This hurts").click()
     dialog = page.get_by_role("dialog", name="Ease off")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text(step["easier"])
     assert player.state()["state"] == "paused"
+    # The safest choice first; "Keep going" last and plainest.
+    names = [n.strip() for n in dialog.get_by_role("button").all_inner_texts()]
+    assert names == ["Stop the routine", "Try the easier version", "Skip this pose", "Keep going"]
+    expect(dialog).to_contain_text(step["easier"])
+    warning = dialog.get_by_role("link", name=re.compile("Warning signs"))
+    assert warning.get_attribute("href") == "/safety"
+    plain = dialog.get_by_role("button", name="Keep going").evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    assert plain in ("rgba(0, 0, 0, 0)", "transparent")
+
     dialog.get_by_role("button", name="Keep going").click()
     expect(dialog).to_be_hidden()
     assert player.state()["state"] == "playing"
+
     player.button("This hurts").click()
-    dialog.get_by_role("button", name="Skip this step").click()
+    dialog.get_by_role("button", name="Try the easier version").click()
+    expect(dialog).to_be_hidden()
+    assert player.state()["state"] == "playing"
+    expect(page.locator("#easier-now")).to_have_text(f"Easier: {step['easier']}")
+
+    player.button("This hurts").click()
+    dialog.get_by_role("button", name="Skip this pose").click()
     expect(dialog).to_be_hidden()
     lead_in = next(s for s in segments(sided) if s.end == holds[1].start)
     assert player.state() == expected_at(sided, lead_in.start)
+    expect(page.locator("#easier-now")).to_be_hidden()
+
     player.button("This hurts").click()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert player.state()["state"] == "playing"
+
+    player.run_to(holds[1].start + 3000)
+    player.button("This hurts").click()
+    dialog.get_by_role("button", name="Stop the routine").click()
+    expect(page.get_by_role("heading", name="Stopped early")).to_be_visible()
+    [item] = player.pending()
+    assert item["finished"] is False
 
 
 def test_cue_switches_are_remembered(page: Page, sided: dict[str, Any]) -> None:
@@ -577,7 +620,7 @@ def check_layout(page: Page, device: str, width: int, height: int, playing: bool
     assert font >= (88 if device == "phone" else 96)
     if device == "phone":
         controls = page.locator("#controls").bounding_box()
-        assert controls and abs(controls["y"] + controls["height"] - height) <= 1
+        assert controls and height - 16 <= controls["y"] + controls["height"] <= height
         pause = page.get_by_role("button", name=re.compile("^(Pause|Resume)$")).bounding_box()
         assert pause and pause["y"] > height * 0.75, "the main button is within thumb reach"
 

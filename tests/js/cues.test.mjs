@@ -220,6 +220,23 @@ group("what each moment says", () => {
     assert.equal(at("start", 2).vibrate, "switch");
   });
 
+  test("before a pose with cautions screen readers hear them once; the voice names the side", () => {
+    const careful = buildTimeline({
+      prep_seconds: 10,
+      transition_seconds: 5,
+      steps: [
+        { pose: "lunge", name: "Lunge", side: "left", seconds: 20, cautions: ["Skip it if pregnant."] },
+        { pose: "lunge", name: "Lunge", side: "right", seconds: 20, cautions: ["Skip it if pregnant."] },
+      ],
+    });
+    const heard = new Set();
+    const first = cueFor(careful, { type: "start", index: 0, at: 0 }, heard);
+    assert.equal(first.announce, "Get ready: Lunge, left side. Take care: Skip it if pregnant.");
+    const again = cueFor(careful, { type: "start", index: 2, at: 0 }, heard);
+    assert.equal(again.announce, "Switch sides. Next: Lunge, right side.");
+    assert.equal(again.say, "Switch sides. Right side");
+  });
+
   test("the last seconds count down aloud only in a hold", () => {
     assert.equal(at("count", 1, 3).announce, "3 seconds left.");
     assert.equal(at("count", 1, 2).announce, null);

@@ -9,6 +9,7 @@ import {
   isActive,
   parseSaved,
   pauseSession,
+  phaseOf,
   playFrom,
   positionAt,
   RESUME_WINDOW_MS,
@@ -21,7 +22,7 @@ import {
   streakText,
   sweepExpired,
 } from "../../static/js/session.js";
-import { buildTimeline } from "../../static/js/timeline.js";
+import { buildTimeline, describe } from "../../static/js/timeline.js";
 
 // prep 10 s, hold A 30 s, transition 5 s, hold B 20 s: 65 s in all.
 const routine = {
@@ -176,5 +177,31 @@ group("the done step", () => {
     assert.equal(streakText(4), "Current streak: 4 days");
     assert.equal(streakText(0), "Current streak: 0 days");
     assert.equal(streakText(undefined), "");
+  });
+});
+
+group("phases", () => {
+  const sided = buildTimeline({
+    prep_seconds: 10,
+    transition_seconds: 5,
+    steps: [
+      { pose: "lunge", name: "Lunge", side: "left", seconds: 20 },
+      { pose: "lunge", name: "Lunge", side: "right", seconds: 20 },
+      { pose: "cat", name: "Cat", side: null, seconds: 20 },
+    ],
+  });
+  const at = (ms, status = "playing") => phaseOf(describe(sided, ms), status);
+
+  test("each phase has its own key and word", () => {
+    assert.deepEqual(at(1000), { key: "prep", word: "Get ready" });
+    assert.deepEqual(at(11_000), { key: "hold", word: "Hold" });
+    assert.deepEqual(at(31_000), { key: "switch", word: "Switch sides" });
+    assert.deepEqual(at(56_000), { key: "next", word: "Next pose" });
+  });
+
+  test("paused says so whatever it paused in; before Start it waits", () => {
+    assert.equal(at(11_000, "paused").word, "Paused");
+    assert.equal(at(31_000, "paused").word, "Paused");
+    assert.deepEqual(at(0, "ready"), { key: "ready", word: "Ready when you are" });
   });
 });

@@ -11,7 +11,6 @@ import {
   milestonesBetween,
   nextPosition,
   previousPosition,
-  restartPosition,
   segmentIndexAt,
   sideLabel,
   skipPosition,
@@ -169,13 +168,6 @@ group("navigation", () => {
     assert.equal(previousPosition(tl, 50000), 10000);
     assert.equal(previousPosition(tl, 77000), 45000); // transition before step 2 → hold 1
     assert.equal(previousPosition(tl, 150000), 130000);
-  });
-
-  test("restart goes to the start of the segment playing", () => {
-    assert.equal(restartPosition(tl, 5000), 0);
-    assert.equal(restartPosition(tl, 60000), 45000);
-    assert.equal(restartPosition(tl, 77000), 75000);
-    assert.equal(restartPosition(tl, 150000), 130000);
   });
 
   test("skip goes to the lead-in of the following step", () => {

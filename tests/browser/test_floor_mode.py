@@ -1,0 +1,232 @@
+"""Floor mode: the player on a phone propped on the floor (and a laptop, and a tablet).
+
+At four sizes, in every phase, the picture, the pose's name, its side, the countdown, "next up"
+and the Pause button are all on screen at once, apart; phases differ in word and colour; the
+right side is mirrored; cautions come before their hold. Timings are computed here from the
+routine's JSON (the content rule in docs/CONTENT.md) on Playwright's fake clock.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+T0 = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+START = T0 + timedelta(seconds=30)
+SHOTS = Path("/tmp/shots-floor")
+SIZES = {
+    "844x390": ("phone", {"width": 844, "height": 390}),
+    "390x844": ("phone", {"width": 390, "height": 844}),
+    "1366x768": ("laptop", {"width": 1366, "height": 768}),
+    "768x1024": ("phone", {"width": 768, "height": 1024}),
+}
+# The six things that must be visible together, and apart, while a routine plays.
+PARTS = {
+    "picture": "#pose-image",
+    "name": "#pose-name",
+    "side": "#pose-side",
+    "timer": "[role=timer]",
+    "next up": "#next-up-line",
+    "pause": "#pause-btn",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # prep | transition | hold
+    start: int  # ms from Start
+    end: int
+    step: int
+    switch: bool
+
+
+def segments(routine: dict[str, Any]) -> list[Segment]:
+    out: list[Segment] = []
+    t = routine["prep_seconds"] * 1000
+    if t:
+        out.append(Segment("prep", 0, t, 0, False))
+    steps = routine["steps"]
+    for i, step in enumerate(steps):
+        if i and routine["transition_seconds"]:
+            prev = steps[i - 1]
+            switch = bool(prev["side"] and step["side"] and prev["pose"] == step["pose"])
+            trans = routine["transition_seconds"] * 1000
+            out.append(Segment("transition", t, t + trans, i, switch))
+            t += trans
+        out.append(Segment("hold", t, t + step["seconds"] * 1000, i, False))
+        t += step["seconds"] * 1000
+    return out
+
+
+def get_json(live_server: LiveServer, path: str) -> Any:
+    with urllib.request.urlopen(live_server.url + path, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def routine(live_server: LiveServer) -> dict[str, Any]:
+    """The shortest routine that starts on a sided pose and switches sides, with a plain
+    "next pose" move too."""
+    listed = get_json(live_server, "/api/routines")["routines"]
+    found = []
+    for r in listed:
+        full = get_json(live_server, f"/api/routines/{r['slug']}")
+        segs = segments(full)
+        if (full["steps"][0]["side"] and full["prep_seconds"]
+                and any(s.switch for s in segs)
+                and any(s.kind == "transition" and not s.switch for s in segs)):
+            found.append(full)
+    assert found, "the content has no routine starting with a per-side pose"
+    return min(found, key=lambda r: r["total_seconds"])
+
+
+class Floor:
+    """A player page on a fake clock; `at` is ms since Start was pressed."""
+
+    def __init__(self, page: Page, routine: dict[str, Any]) -> None:
+        self.page = page
+        self.routine = routine
+        self.segs = segments(routine)
+        self.at = 0
+
+    def open(self) -> Floor:
+        self.page.clock.install(time=T0)
+        self.page.goto(f"/routines/{self.routine['slug']}/play")
+        self.page.clock.pause_at(START)
+        expect(self.page.locator("#player")).to_have_attribute("data-ready", "true")
+        if self.page.locator("#safety-first").is_visible():
+            self.page.get_by_role("button", name="Got it").click()
+        return self
+
+    def start(self) -> Floor:
+        self.page.get_by_role("button", name="Start", exact=True).click()
+        self.at = 0
+        return self
+
+    def run_to(self, ms: int) -> None:
+        assert ms >= self.at
+        if ms > self.at:
+            self.page.clock.run_for(ms - self.at)
+        self.at = ms
+
+    def first(self, kind: str, switch: bool | None = None, side: str | None = None) -> Segment:
+        return next(
+            s for s in self.segs
+            if s.kind == kind and (switch is None or s.switch == switch)
+            and (side is None or self.routine["steps"][s.step]["side"] == side)
+        )
+
+    def phase(self) -> tuple[str, str]:
+        word = self.page.locator("#phase-word")
+        return (word.text_content() or "").strip(), word.evaluate(
+            "e => getComputedStyle(e).backgroundColor")
+
+    def timer(self) -> str:
+        return (self.page.get_by_role("timer").text_content() or "").strip()
+
+
+def boxes(page: Page) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, selector in PARTS.items():
+        box = page.locator(selector).bounding_box()
+        assert box, f"{name} is not shown"
+        out[name] = box
+    return out
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["width"] - 0.5 and b["x"] < a["x"] + a["width"] - 0.5
+            and a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5)
+
+
+def check_floor(page: Page, label: str) -> None:
+    """Everything that matters is on screen, apart, and the page does not scroll."""
+    width = page.viewport_size["width"]
+    height = page.viewport_size["height"]
+    found = boxes(page)
+    for name, box in found.items():
+        assert box["x"] >= -0.5 and box["y"] >= -0.5, (label, name, box)
+        assert box["x"] + box["width"] <= width + 0.5, (label, name, box)
+        assert box["y"] + box["height"] <= height + 0.5, (label, name, box)
+    names = list(found)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not overlap(found[a], found[b]), (label, a, b, found[a], found[b])
+    share = 0.55 if width > height else 0.30
+    assert found["picture"]["height"] >= share * height, (label, found["picture"], height)
+    scroll = page.evaluate("[document.documentElement.scrollHeight - innerHeight,"
+                           " document.documentElement.scrollWidth - innerWidth]")
+    assert scroll[0] <= 0 and scroll[1] <= 0, (label, scroll)
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.get_by_role("link", name="Exit")).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_every_phase_fits_the_screen_and_looks_its_own(
+    new_page: Any, routine: dict[str, Any], size: str, scheme: str
+) -> None:
+    device, viewport = SIZES[size]
+    page = new_page(device, viewport=viewport, color_scheme=scheme, device_scale_factor=2)
+    floor = Floor(page, routine).open()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = lambda phase: page.screenshot(path=str(SHOTS / f"{size}-{scheme}-{phase}.png"))  # noqa: E731
+    shot("ready")
+    floor.start()
+    seen: dict[str, tuple[str, str]] = {}
+
+    floor.run_to(2000)
+    check_floor(page, f"{size} get ready")
+    seen["get ready"] = floor.phase()
+    shot("get-ready")
+
+    hold = floor.first("hold")
+    floor.run_to(hold.start + 3000)
+    check_floor(page, f"{size} hold")
+    seen["hold"] = floor.phase()
+    shot("hold")
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    check_floor(page, f"{size} paused")
+    seen["paused"] = floor.phase()
+    shot("paused")
+    page.get_by_role("button", name="Resume", exact=True).click()
+
+    switch = floor.first("transition", switch=True)
+    floor.run_to(switch.start + 1000)
+    check_floor(page, f"{size} switch sides")
+    seen["switch"] = floor.phase()
+    shot("switch-sides")
+
+    right = next(s for s in floor.segs if s.kind == "hold" and s.start >= switch.end)
+    floor.run_to(right.start + 2000)
+    check_floor(page, f"{size} right side")
+    shot("hold-right")
+
+    move = next(s for s in floor.segs if s.kind == "transition" and not s.switch)
+    floor.run_to(max(floor.at, move.start + 1000))
+    check_floor(page, f"{size} next pose")
+    seen["next"] = floor.phase()
+    shot("next-pose")
+
+    assert [w for w, _ in seen.values()] == [
+        "Get ready", "Hold", "Paused", "Switch sides", "Next pose"]
+    colours = [c for _, c in seen.values()]
+    assert len(set(colours)) == len(colours), seen
+
+    floor.run_to(floor.segs[-1].end)
+    expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
+    expect(page.locator(".site-header")).to_be_visible()
+    shot("done")
