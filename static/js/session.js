@@ -193,7 +193,9 @@ export function sweepExpired(entries, wall, here, fmt) {
  */
 export function savingMessage({ queued, signedIn, summary = null, refused = false, sending = false }) {
   if (!queued) return "This session could not be kept on this device.";
-  if (!signedIn) return "Saved on this device. Sign in to keep your streak; it will be sent when you do.";
+  if (!signedIn) {
+    return "Saved on this device. Sign in or create an account to keep your streak; it will be sent when you do.";
+  }
   if (sending) return "Saving your session…";
   if (summary && summary.status === "unauthorized") return "Saved on this device. Sign in again to send it.";
   if (!summary || summary.status !== "ok") {

@@ -9,6 +9,7 @@ routine's JSON (the content rule in docs/CONTENT.md) on Playwright's fake clock.
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -202,6 +203,14 @@ def test_every_phase_fits_the_screen_and_looks_its_own(
     check_floor(page, f"{size} paused")
     seen["paused"] = floor.phase()
     shot("paused")
+    page.get_by_role("button", name="This hurts").click()
+    expect(page.get_by_role("dialog", name="Ease off")).to_be_visible()
+    shot("this-hurts")
+    page.get_by_role("button", name="Keep going").click()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    expect(page.get_by_role("dialog", name="Stop the routine?")).to_be_visible()
+    shot("stop")
+    page.get_by_role("button", name="Keep going").click()
     page.get_by_role("button", name="Resume", exact=True).click()
 
     switch = floor.first("transition", switch=True)
@@ -229,4 +238,140 @@ def test_every_phase_fits_the_screen_and_looks_its_own(
     floor.run_to(floor.segs[-1].end)
     expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
     expect(page.locator(".site-header")).to_be_visible()
+    page.wait_for_timeout(900)  # the check mark's pop runs on real time
     shot("done")
+
+
+def test_the_right_side_is_mirrored_and_cautions_come_before_the_hold(
+    new_page: Any, routine: dict[str, Any]
+) -> None:
+    page = new_page("phone", viewport={"width": 844, "height": 390})
+    floor = Floor(page, routine).open()
+    picture = page.locator("#pose-image")
+    care = page.locator("#care")
+    step = routine["steps"][0]
+    expect(care).to_contain_text(step["cautions"][0])  # before Start, too
+    floor.start()
+    floor.run_to(1000)
+    expect(care).to_be_visible()
+    for line in step["cautions"]:
+        expect(care).to_contain_text(line)
+    announced = page.locator("#announcer")
+    expect(announced).to_contain_text("Take care: " + " ".join(step["cautions"]))
+
+    hold = floor.first("hold", side="left")
+    floor.run_to(hold.start + 1000)
+    expect(care).to_be_hidden()
+    expect(page.locator("#instructions, #pose-cue").first).to_be_attached()
+    assert picture.evaluate("e => getComputedStyle(e).transform") == "none"
+
+    switch = floor.first("transition", switch=True)
+    floor.run_to(switch.start + 500)
+    expect(care).to_be_visible()
+    expect(announced).not_to_contain_text("Take care")  # the same pose: heard once is enough
+    right = next(s for s in floor.segs if s.kind == "hold" and s.start >= switch.end)
+    floor.run_to(right.start + 500)
+    assert routine["steps"][right.step]["side"] == "right"
+    assert picture.evaluate("e => getComputedStyle(e).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
+    expect(page.locator("#pose-side")).to_have_text("Right side")
+
+    move = next(s for s in floor.segs if s.kind == "transition" and not s.switch)
+    floor.run_to(move.start + 500)
+    following = routine["steps"][move.step]
+    expect(care).to_contain_text(following["cautions"][0])
+    expect(announced).to_contain_text("Take care")
+    assert picture.evaluate("e => getComputedStyle(e).transform") == (
+        "matrix(-1, 0, 0, 1, 0, 0)" if following["side"] == "right" else "none")
+
+
+def test_turning_the_phone_mid_hold_keeps_the_time(
+    new_page: Any, routine: dict[str, Any]
+) -> None:
+    page = new_page("phone", viewport={"width": 390, "height": 844})
+    floor = Floor(page, routine).open().start()
+    hold = floor.first("hold")
+    floor.run_to(hold.start + 4250)  # 0.25 s into the countdown's second
+    before = floor.timer()
+    page.set_viewport_size({"width": 844, "height": 390})
+    check_floor(page, "turned to landscape")
+    assert floor.timer() == before
+    floor.run_to(floor.at + 650)  # 0.1 s before the next second: still the same
+    assert floor.timer() == before
+    floor.run_to(floor.at + 200)  # 0.1 s after it
+    assert floor.timer() != before
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_floor(page, "turned back")
+    assert page.locator("#player").get_attribute("data-state") == "playing"
+
+
+def test_a_guest_finishing_gets_a_real_sign_up_link_and_a_next_routine(
+    new_page: Any, routine: dict[str, Any]
+) -> None:
+    page = new_page("phone", viewport={"width": 390, "height": 844})
+    floor = Floor(page, routine).open().start()
+    floor.run_to(floor.segs[-1].end)
+    expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
+    join = page.get_by_role("link", name="Create an account to keep this streak")
+    expect(join).to_be_visible()
+    assert join.get_attribute("href") == "/signup?next=/history"
+    held = sum(s["seconds"] for s in routine["steps"])
+    words = f"{held // 60} min {held % 60} s" if held % 60 else f"{held // 60} min"
+    expect(page.locator("#done-time")).to_have_text(words)
+    suggestion = page.locator("#done-next a")
+    expect(suggestion).to_be_visible()
+    href = suggestion.get_attribute("href")
+    assert href and href.startswith("/routines/") and href != f"/routines/{routine['slug']}"
+    join.click()
+    expect(page).to_have_url(re.compile(r"/signup\?next="))
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is, run in an isolated world (its own timers,
+    untouched by the page's fake clock or CSP)."""
+    axe_base = pytest.importorskip("axe_playwright_python.base")
+    cdp = page.context.new_cdp_session(page)
+    try:
+        frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+        world = cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "axe"})
+        context = world["executionContextId"]
+        cdp.send("Runtime.evaluate", {"expression": axe_base.AXE_SCRIPT, "contextId": context})
+        ran = cdp.send("Runtime.evaluate", {
+            "expression": "axe.run(document, { resultTypes: ['violations'] })",
+            "contextId": context, "awaitPromise": True, "returnByValue": True,
+        })
+    finally:
+        cdp.detach()
+    assert "exceptionDetails" not in ran, ran
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in ran["result"]["value"]["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_any_state_of_floor_mode(
+    new_page: Any, routine: dict[str, Any], scheme: str
+) -> None:
+    page = new_page("phone", viewport={"width": 844, "height": 390}, color_scheme=scheme)
+    floor = Floor(page, routine).open()
+    found: dict[str, list[str]] = {"ready": axe_violations(page)}
+    floor.start()
+    floor.run_to(1000)
+    found["get ready"] = axe_violations(page)
+    floor.run_to(floor.first("hold").start + 1000)
+    found["hold"] = axe_violations(page)
+    page.get_by_role("button", name="This hurts").click()
+    found["this hurts"] = axe_violations(page)
+    page.get_by_role("button", name="Keep going").click()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    found["stop?"] = axe_violations(page)
+    page.get_by_role("button", name="Keep going").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    found["paused"] = axe_violations(page)
+    page.get_by_role("button", name="Resume", exact=True).click()
+    floor.run_to(floor.first("transition", switch=True).start + 1000)
+    found["switch sides"] = axe_violations(page)
+    floor.run_to(floor.segs[-1].end)
+    expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
+    found["done"] = axe_violations(page)
+    assert {state: v for state, v in found.items() if v} == {}

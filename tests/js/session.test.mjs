@@ -163,7 +163,7 @@ group("the done step", () => {
 
   test("what the done screen says about saving", () => {
     assert.match(savingMessage({ queued: false }), /could not be kept/);
-    assert.match(savingMessage({ queued: true, signedIn: false }), /Sign in to keep your streak/);
+    assert.match(savingMessage({ queued: true, signedIn: false }), /Sign in or create an account to keep your streak/);
     assert.match(savingMessage({ queued: true, signedIn: true, sending: true }), /Saving/);
     const ok = { status: "ok" };
     assert.equal(savingMessage({ queued: true, signedIn: true, summary: ok }), "Session saved.");
