@@ -121,7 +121,7 @@ def _next_routine(found: Any) -> dict[str, Any] | None:
     best = min(others, key=lambda r: (-len(set(r.areas) & set(found.areas)), r.total_seconds,
                                       r.slug))
     return {"url": url_for("pages.routine", slug=best.slug), "title": best.title,
-            "minutes": max(1, round(best.total_seconds / 60))}
+            "minutes": best.minutes}
 
 
 @bp.get("/poses")
