@@ -375,3 +375,30 @@ def test_axe_finds_nothing_in_any_state_of_floor_mode(
     expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
     found["done"] = axe_violations(page)
     assert {state: v for state, v in found.items() if v} == {}
+
+
+MOVING_JS = """() => [...document.querySelectorAll("*")].filter((e) => {
+  const s = getComputedStyle(e);
+  const one = (t) => parseFloat(t) * (t.includes("ms") ? 1 : 1000);
+  const ms = (v) => Math.max(...v.split(",").map(one));
+  return (s.animationName !== "none" && ms(s.animationDuration) > 1)
+    || ms(s.transitionDuration) > 1;
+}).map((e) => `${e.tagName}#${e.id}.${e.className.baseVal ?? e.className}`)"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_reduced_motion_keeps_the_bar_and_the_celebration_still(
+    new_page: Any, routine: dict[str, Any], motion: str
+) -> None:
+    page = new_page("phone", viewport={"width": 844, "height": 390}, reduced_motion=motion)
+    floor = Floor(page, routine).open().start()
+    hold = floor.first("hold")
+    floor.run_to(hold.end - 2500)  # the last seconds, where the countdown may pulse
+    playing = page.evaluate(MOVING_JS)
+    floor.run_to(floor.segs[-1].end)
+    expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
+    done = page.evaluate(MOVING_JS)
+    if motion == "reduce":
+        assert playing == [] and done == []
+    else:
+        assert any("timer" in m for m in playing) and any("done-mark" in m for m in done)
