@@ -82,9 +82,10 @@ def init_errors(app: Flask) -> None:
         if wants_json():
             resp = app.make_response(json_error(503, "busy", message))
         else:
-            resp = app.make_response(
-                (render_template("error.html", status=503, title="Busy", message=message), 503)
-            )
+            # Rendered without context processors: Flask-Login's would load the user, which
+            # waits on the same lock again.
+            page = app.jinja_env.get_template("busy.html").render(message=message)
+            resp = app.make_response((page, 503))
         resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return resp
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,14 +13,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from stretch_app import auth, create_app
+from stretch_app import auth
 from stretch_app.auth import LoginResult, authenticate, throttle_key
 from stretch_app.extensions import db
 from stretch_app.models import Completion, LoginThrottle, User
 from stretch_app.views import accounts
 
-from .conftest import PASSWORD, make_config, sign_up
-from .test_api_completions import body
+from .helpers import PASSWORD, sign_up
+from .helpers import completion_body as body
 
 
 def user(app: Flask, login: str = "sam") -> User:
@@ -67,13 +66,8 @@ def test_signup_rejects_bad_zone_and_duplicate_name(client: FlaskClient) -> None
     assert "That name is taken" in response.get_data(as_text=True)
 
 
-def test_production_hash_parameters(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    config = make_config(tmp_path)
-    del config["PASSWORD_METHOD"]
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
+def test_production_hash_parameters(make_app) -> None:
+    app = make_app(PASSWORD_METHOD=None)
     client = app.test_client()
     sign_up(client)
     assert user(app).password_hash.startswith("pbkdf2:sha256:1000000$")

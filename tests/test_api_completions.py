@@ -144,9 +144,12 @@ def test_unreadable_bodies_are_400(user_client: FlaskClient, raw: bytes) -> None
     assert response.get_json()["error"]["code"] == "bad_json"
 
 
-def test_form_encoded_body_is_400(user_client: FlaskClient) -> None:
+def test_a_form_encoded_body_is_415_as_on_every_json_endpoint(user_client: FlaskClient) -> None:
     response = user_client.post("/api/completions", data={"id": "x"})
-    assert response.status_code == 400
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+    cramp = user_client.post("/api/cramps", data={"location": "calf"})
+    assert cramp.status_code == 415
 
 
 def test_body_over_the_limit_is_413(user_client: FlaskClient) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -19,13 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from stretch_app.auth import load_signed_in_user
 from stretch_app.extensions import db
-from stretch_app.models import SignedInUser, User
+from stretch_app.models import User
 
-from .helpers import PASSWORD, sign_up
-
-HTTPS = "https://localhost"
+from .helpers import HTTPS, PASSWORD, sign_up
 
 
 def login(client: FlaskClient, name: str = "sam", password: str = PASSWORD, **extra: str):
@@ -272,24 +268,3 @@ def test_a_forged_or_unversioned_session_is_refused(app: Flask) -> None:
     assert forged.get("/api/stats").status_code == 401
 
 
-def test_the_signed_in_user_is_read_only_and_carries_no_password_hash(app: Flask) -> None:
-    """current_user is the row as read for the request: changes go through the User row."""
-    client = app.test_client()
-    sign_up(client)
-    with client.session_transaction() as session:
-        raw_id = session["_user_id"]
-    uid, version = (int(part) for part in raw_id.split(":"))
-    with app.app_context():
-        user = load_signed_in_user(uid, version)
-        assert isinstance(user, SignedInUser) and user.get_id() == raw_id
-        assert not hasattr(user, "password_hash")
-        with pytest.raises(FrozenInstanceError):
-            user.weekly_goal = 5  # type: ignore[misc]
-        assert load_signed_in_user(uid, version + 1) is None
-    # Changing the account still works: the settings page changes the row itself.
-    client.post("/settings", data={"time_zone": "Europe/Paris", "weekly_goal": "5",
-                                   "cue_speech": "y"})
-    with app.app_context():
-        stored = db.session.get(User, uid)
-        assert stored is not None and (stored.weekly_goal, stored.time_zone) == (5, "Europe/Paris")
-        assert (stored.cue_speech, stored.cue_beep) == (True, False)

@@ -120,7 +120,7 @@ def logout() -> Any:
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> Any:
-    user = current_user
+    user = db.get_or_404(User, current_user.id)
     form = SettingsForm(obj=user)
     password_form = PasswordForm(prefix="pw")
     delete_form = DeleteForm(prefix="del")
@@ -147,7 +147,7 @@ def settings() -> Any:
 @login_required
 def change_password() -> Any:
     # The row, not current_user: it is read-only and has no password hash.
-    user = current_user
+    user = db.get_or_404(User, current_user.id)
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         if _password_matches(user, form.current.data):
@@ -174,7 +174,7 @@ def change_password() -> Any:
 @bp.post("/settings/delete")
 @login_required
 def delete_account() -> Any:
-    user = current_user
+    user = db.get_or_404(User, current_user.id)
     form = DeleteForm(prefix="del")
     if form.validate_on_submit() and _password_matches(user, form.password.data):
         _delete_user_rows(user.id)

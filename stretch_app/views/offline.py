@@ -90,7 +90,8 @@ def _mark_session(response: Response) -> Response:
     The service worker compares this with the page in front of the user, so that pages kept
     for offline use are fetched again after signing in or out.
     """
-    if response.mimetype == "text/html":
+    # A busy page (503) is never kept, and reading the user then would wait on the lock again.
+    if response.mimetype == "text/html" and response.status_code != 503:
         response.headers[SESSION_HEADER] = "user" if current_user.is_authenticated else "guest"
     return response
 
