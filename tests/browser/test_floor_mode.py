@@ -402,3 +402,16 @@ def test_reduced_motion_keeps_the_bar_and_the_celebration_still(
         assert playing == [] and done == []
     else:
         assert any("timer" in m for m in playing) and any("done-mark" in m for m in done)
+
+
+def test_full_screen_uses_the_fullscreen_api(new_page: Any, routine: dict[str, Any]) -> None:
+    page = new_page("phone", viewport={"width": 844, "height": 390})
+    Floor(page, routine).open().start()
+    button = page.get_by_role("button", name="Full screen")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.fullscreenElement === document.documentElement")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("document.fullscreenElement") is None
