@@ -77,10 +77,10 @@ test-postgres: $(VENV)/.installed-dev node_modules/.installed
 bandit: $(VENV)/.installed-dev
 	@$(BIN)/bandit -q -r stretch_app -f txt -o /dev/null 2>/dev/null || $(BIN)/bandit -r stretch_app
 
-# The deep fuzzing runs (RELIABILITY 12 and 13): at least 10,000 content files and 10,000
+# The deep fuzzing runs: at least 10,000 content files and 10,000
 # import documents through hypothesis, and schemathesis with many more examples per
 # operation. The everyday `make test` runs the same tests with a few hundred cases.
-# Hypothesis prints how many examples each test ran (the figure RELIABILITY 12 asks for).
+# Hypothesis prints how many examples each test ran.
 FUZZ_EXAMPLES ?= 10000
 API_FUZZ_EXAMPLES ?= 100
 test-fuzz: $(VENV)/.installed-dev

@@ -154,7 +154,7 @@ def run_all(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
                budget="page"),
         Target("player", f"GET /routines/{routine.slug}/play", "GET",
                f"/routines/{routine.slug}/play", budget="page"),
-        Target("api_routines", "GET /api/routines", "GET", "/api/routines"),
+        Target("api_routines", "GET /api/routines", "GET", "/api/routines", budget="page"),
         Target("api_stats", "GET /api/stats (1 year)", "GET", "/api/stats", signed_in=True),
         Target("floor", f"POST {FLOOR_PATH} (signed in, writes nothing)", "POST", FLOOR_PATH),
         Target("post", "POST /api/completions", "POST", "/api/completions", budget="post"),

@@ -69,10 +69,10 @@ REFRESH = "streak refresh (first session of a day)"
 
 
 def time_refresh(app: Flask, users: dict[str, int], runs: int, warmup: int = 5) -> list[Timing]:
-    """Time tracking.refresh_streaks, which a day's first finished session runs (rolled back)."""
+    """Time stats.refresh_streaks, which a day's first finished session runs (rolled back)."""
     from stretch_app.extensions import db
     from stretch_app.models import User
-    from stretch_app.tracking import refresh_streaks
+    from stretch_app.stats import refresh_streaks
 
     samples: dict[str, list[float]] = {login: [] for login in users}
     with app.app_context():

@@ -64,7 +64,7 @@ def seed_users(app: Flask, plan: dict[str, int], today: date) -> dict[str, Seede
     """Create one user per (login, days of daily history) and return them by login."""
     from stretch_app.extensions import db
     from stretch_app.models import User
-    from stretch_app.tracking import recount_totals, refresh_streaks
+    from stretch_app.stats import recount_totals, refresh_streaks
 
     pw_hash = _password_hash(app)  # one slow hash, shared: every user has the same password
     out = {}
@@ -159,7 +159,7 @@ def _check(seeded: SeededUser, today: date) -> None:
     """The app must see what was seeded: N sessions and an N-day streak ending today."""
     from stretch_app.extensions import db
     from stretch_app.models import User
-    from stretch_app.tracking import stats_for
+    from stretch_app.stats import stats_for
 
     user = db.session.get(User, seeded.user_id)
     now = _local(today, time(12)) if seeded.days else datetime.now(UTC)

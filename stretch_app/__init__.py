@@ -143,8 +143,8 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import accounts, api, history, pages
     from .diary import bp as diary_bp
+    from .views import accounts, api, history, pages
     from .views.guide import bp as guide_bp
     from .views.offline import bp as offline_bp
 

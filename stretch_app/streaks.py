@@ -2,10 +2,9 @@
 
 Stats read runs (islands of consecutive days, or weeks) that stats.refresh_streaks stores.
 
-Rules (DESIGN §4): an active day is a local date with a finished session. Days off (rest, sick,
-cramp recovery) neither count nor break a daily streak. The current streak ends today, or
-yesterday while today is not active yet. A week (ISO, Monday start) meets the weekly goal when
-its active days reach the goal, lowered by that week's days off (a week wholly off is skipped).
+The rules are those of docs/DESIGN.md, "Streaks": an active day is a local date with a finished
+session; days off neither count nor break a daily streak; a week (ISO, Monday first) meets the
+goal when its active days reach it, lowered by its days off (a week wholly off is skipped).
 """
 
 from __future__ import annotations

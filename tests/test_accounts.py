@@ -108,7 +108,7 @@ def test_ten_failures_lock_the_account_not_others(app: Flask, client: FlaskClien
 
 
 def test_an_unknown_name_locks_like_an_account(client: FlaskClient) -> None:
-    """RELIABILITY 4: a 429 after ten failures must not tell which names are accounts."""
+    """a 429 after ten failures must not tell which names are accounts."""
     sign_up(client, "ann")
     client.post("/logout", data={})
     for _ in range(10):

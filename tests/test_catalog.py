@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stretch_app.catalog import (
-    ContentError,
-    FilterError,
-    Filters,
-    filter_routines,
-    load_catalog,
-    parse_filters,
-)
+from stretch_app.browse import FilterError, Filters, filter_routines, parse_filters
+from stretch_app.catalog import ContentError, load_catalog
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 

@@ -12,14 +12,23 @@ PAGES = ["/", "/routines", "/routines/calf-reset", "/routines/back-unwind/play",
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_with_csrf_meta_and_security_headers(client: FlaskClient, path: str) -> None:
+def test_signed_out_pages_carry_no_visitor_token_and_strict_headers(client: FlaskClient,
+                                                                    path: str) -> None:
+    """A signed-out page is the same for everyone (no per-visitor token, no session cookie)."""
     response = client.get(path)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert re.search(r'<meta name="csrf-token" content="[^"]+">', html)
+    assert 'name="csrf-token"' not in html
+    if path not in ("/login", "/signup"):  # their forms hold a token, which needs a session
+        assert "Set-Cookie" not in response.headers
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in html  # no inline scripts, only src= modules and JSON data
+
+
+def test_signed_in_pages_carry_the_token_for_scripts(user_client: FlaskClient) -> None:
+    html = user_client.get("/").get_data(as_text=True)
+    assert re.search(r'<meta name="csrf-token" content="[^"]+">', html)
 
 
 def test_home_offers_each_body_area(client: FlaskClient) -> None:

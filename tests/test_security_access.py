@@ -1,7 +1,6 @@
 """Access control: object ownership built from the URL map, mass assignment, read-only GETs.
 
-RELIABILITY items 1 (IDOR matrix), 2 (mass assignment) and 7 (GET never changes the database;
-the 400-without-token half of 7 is tests/test_csrf.py).
+The 400-without-token half of read-only GETs is in tests/test_csrf.py.
 """
 
 from __future__ import annotations
@@ -172,7 +171,7 @@ def fill(rule: Any, values: dict[str, Any]) -> str:
 
 
 def test_every_rule_with_a_parameter_is_in_the_matrix(app: Flask) -> None:
-    """RELIABILITY 1: a new route with an id or a date must be added to OWNED or PUBLIC."""
+    """a new route with an id or a date must be added to OWNED or PUBLIC."""
     with_arguments = {r.endpoint for r in app.url_map.iter_rules() if r.arguments}
     unlisted = with_arguments - set(OWNED) - set(PUBLIC)
     assert not unlisted, f"add these routes to the IDOR matrix (OWNED or PUBLIC): {unlisted}"
@@ -183,7 +182,7 @@ def test_every_rule_with_a_parameter_is_in_the_matrix(app: Flask) -> None:
 
 
 def test_another_users_objects_are_404_on_every_method(world: World) -> None:
-    """RELIABILITY 1: A gets 404 on every one of B's objects, for every method; B's rows stay."""
+    """A gets 404 on every one of B's objects, for every method; B's rows stay."""
     app = world.app
     before_b = rows_of(app, world.b_id)
     checked = []
@@ -211,7 +210,7 @@ def test_another_users_objects_are_404_on_every_method(world: World) -> None:
 
 
 def test_own_objects_work_so_the_404s_are_about_ownership(world: World) -> None:
-    """RELIABILITY 1: the same requests succeed for the owner (the matrix is not vacuous)."""
+    """the same requests succeed for the owner (the matrix is not vacuous)."""
     path = f"/api/cramps/{world.a_entry}"
     assert world.a.get(path).status_code == 200
     assert world.a.put(path, json=cramp_body(strength=2)).get_json()["strength"] == 2
@@ -220,7 +219,7 @@ def test_own_objects_work_so_the_404s_are_about_ownership(world: World) -> None:
 
 
 def test_lists_exports_and_summaries_show_only_your_own(world: World) -> None:
-    """RELIABILITY 1: no page or API answer without a parameter leaks B's rows to A."""
+    """no page or API answer without a parameter leaks B's rows to A."""
     app = world.app
     for rule in app.url_map.iter_rules():
         if rule.arguments or "GET" not in rule.methods:
@@ -271,7 +270,7 @@ JSON_WRITES: list[tuple[str, str, Callable[[World], dict[str, Any]]]] = [
 def test_extra_fields_on_json_writes_are_refused(world: World, method: str, path: str,
                                                  make: Callable[[World], dict[str, Any]],
                                                  field: str) -> None:
-    """RELIABILITY 2: user_id, id, created_at, streak on any JSON write → 422, nothing moves."""
+    """user_id, id, created_at, streak on any JSON write → 422, nothing moves."""
     before = snapshot(world.app)
     data = make(world)
     if field == "id" and "id" in data:
@@ -287,7 +286,7 @@ def test_extra_fields_on_json_writes_are_refused(world: World, method: str, path
 
 @pytest.mark.parametrize("field", EXTRA_FIELDS)
 def test_extra_fields_inside_imported_items_are_refused(world: World, field: str) -> None:
-    """RELIABILITY 2: the same inside every kind of item of an import document."""
+    """the same inside every kind of item of an import document."""
     doc = world.b.get("/api/export").get_json()  # B's own document, imported by A
     before = snapshot(world.app)
     for part in ("completions", "days_off", "cramps", "settings"):
@@ -303,7 +302,7 @@ def test_extra_fields_inside_imported_items_are_refused(world: World, field: str
 
 
 def test_extra_form_fields_are_ignored(world: World) -> None:
-    """RELIABILITY 2: forms take only their own fields; ownership and ids never change."""
+    """forms take only their own fields; ownership and ids never change."""
     app = world.app
     extras = {"user_id": str(world.b_id), "id": str(world.b_id), "created_at": "2001-01-01",
               "streak": "999", "session_version": "77", "finished_count": "5000",
@@ -379,7 +378,7 @@ def get_paths(app: Flask, values: dict[str, Any]) -> list[str]:
 
 
 def test_get_never_changes_the_database(world: World) -> None:
-    """RELIABILITY 7: a checksum of every table before and after crawling every GET route
+    """a checksum of every table before and after crawling every GET route
     (signed in, with a remember cookie restore, and as a guest) is the same."""
     app = world.app
     # Data of every kind for A too: sessions today and yesterday, a day off, a partial.
@@ -426,7 +425,7 @@ def test_get_never_changes_the_database(world: World) -> None:
 
 def test_importing_someone_elses_export_copies_it_and_touches_nothing_of_theirs(
         world: World) -> None:
-    """RELIABILITY 19 (import side; the API side is test_api_completions::test_ids_are_per_user
+    """Ids are per user on import too (the API side is test_api_completions::test_ids_are_per_user
     and test_diary_api::test_client_ids_are_per_user): A importing B's document, ids and all,
     gets rows of A's own; B's rows are untouched; A's answer tells nothing of B's."""
     app = world.app

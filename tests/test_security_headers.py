@@ -1,6 +1,6 @@
 """Security headers on every response, generic error pages, and bandit.
 
-RELIABILITY items 10 and 11. The browser half of 10 (a routine played with no CSP violation)
+The browser half of 10 (a routine played with no CSP violation)
 is tests/browser: their pages report every `securitypolicyviolation` event as a failure.
 """
 
@@ -43,7 +43,7 @@ def csp_directives(value: str) -> dict[str, set[str]]:
 
 
 def check_headers(response: Any, where: str, *, hsts: bool = False) -> None:
-    """Assert the headers every response must carry (RELIABILITY 10)."""
+    """Assert the headers every response must carry."""
     response.get_data()
     response.close()  # static files are streamed from an open file
     headers = response.headers
@@ -106,7 +106,7 @@ def special_responses(client: FlaskClient) -> Iterator[tuple[str, Any]]:
 
 
 def test_every_response_carries_the_headers(app: Flask, client: FlaskClient) -> None:
-    """RELIABILITY 10: HTML, JSON, errors, static files and redirects, guest and signed in."""
+    """HTML, JSON, errors, static files and redirects, guest and signed in."""
     seen: set[str] = set()
     statuses: set[int] = set()
     for signed_in in (False, True):
@@ -131,7 +131,7 @@ def test_every_response_carries_the_headers(app: Flask, client: FlaskClient) -> 
 
 
 def test_production_headers_include_hsts_everywhere(production: Flask) -> None:  # noqa: F811
-    """RELIABILITY 10: in production every response also carries HSTS (static ones too)."""
+    """in production every response also carries HSTS (static ones too)."""
     client = production.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     for path in every_get_path(production, client) + static_paths(production):
@@ -141,7 +141,7 @@ def test_production_headers_include_hsts_everywhere(production: Flask) -> None: 
 
 
 def test_pages_have_no_inline_script_or_handlers(app: Flask, client: FlaskClient) -> None:
-    """RELIABILITY 10: with script-src 'self', inline code would not run: pages carry none
+    """with script-src 'self', inline code would not run: pages carry none
     (data blocks of type application/json are not code)."""
     sign_up(client)
     for path in every_get_path(app, client):
@@ -162,7 +162,7 @@ LEAKS = ("Traceback", 'File "', "no_such_table", "SELECT", "secret_column", "/no
 
 
 def test_a_forced_500_in_production_is_generic(production: Flask) -> None:  # noqa: F811
-    """RELIABILITY 11: no traceback, SQL or path in a 500, as a page or as JSON."""
+    """no traceback, SQL or path in a 500, as a page or as JSON."""
     production.config["TESTING"] = False
     production.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -194,7 +194,7 @@ def test_a_forced_500_in_production_is_generic(production: Flask) -> None:  # no
 
 
 def test_bandit_reports_nothing_unexplained() -> None:
-    """RELIABILITY 11: bandit finds nothing in stretch_app; each justified finding is marked
+    """bandit finds nothing in stretch_app; each justified finding is marked
     on its line with `# nosec BXXX # reason` (and `make bandit` runs the same check)."""
     result = subprocess.run(
         [sys.executable, "-m", "bandit", "-q", "-r", str(PROJECT_ROOT / "stretch_app"),

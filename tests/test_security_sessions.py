@@ -1,6 +1,6 @@
 """Passwords, cookies and sessions that really end.
 
-RELIABILITY items 3 (what tests/test_accounts.py does not already cover), 5 and 6. Already in
+Already in
 tests/test_accounts.py: short passwords 422 at sign-up; 8, 64 and 128 characters accepted and
 not truncated; the production hash parameters; old hashes upgraded at sign-in; the development
 cookie flags; a password change ending other devices; deleting the account ending its sessions.
@@ -60,14 +60,14 @@ def stored_hash(app: Flask, name: str = "sam") -> str:
 @pytest.mark.parametrize("password", ["12345678", "aaaaaaaa", "password", "пароль12",
                                       "🙂🙂🙂🙂🙂🙂🙂🙂", "a b c d e", "        x"])
 def test_no_composition_rules(app: Flask, client: FlaskClient, password: str) -> None:
-    """RELIABILITY 3: any 8 characters will do: no classes of characters are demanded."""
+    """any 8 characters will do: no classes of characters are demanded."""
     sign_up(client, password=password)
     client.post("/logout")
     assert login(client, password=password).status_code == 302
 
 
 def test_long_passwords_are_compared_whole(app: Flask, client: FlaskClient) -> None:
-    """RELIABILITY 3: no truncation anywhere in 128 characters (bcrypt would stop at 72)."""
+    """no truncation anywhere in 128 characters (bcrypt would stop at 72)."""
     password = "x" * 100 + "tail of the password that matters!"[:28]
     assert len(password) == 128
     sign_up(client, password=password)
@@ -85,7 +85,7 @@ def test_long_passwords_are_compared_whole(app: Flask, client: FlaskClient) -> N
 
 
 def test_password_change_has_the_same_rules(app: Flask, user_client: FlaskClient) -> None:
-    """RELIABILITY 3: a short new password is refused on change too; the old one stays."""
+    """a short new password is refused on change too; the old one stays."""
     before = stored_hash(app)
     response = user_client.post("/settings/password", data={"pw-current": PASSWORD,
                                                              "pw-new": "1234567"})
@@ -100,7 +100,7 @@ def test_password_change_has_the_same_rules(app: Flask, user_client: FlaskClient
 
 def test_the_stored_hash_uses_the_configured_method_and_a_salt(app: Flask,
                                                               client: FlaskClient) -> None:
-    """RELIABILITY 3: hashes carry their method and a per-user salt (same password, new hash)."""
+    """hashes carry their method and a per-user salt (same password, new hash)."""
     sign_up(client, "ann")
     client.post("/logout")
     sign_up(client, "bob")
@@ -114,7 +114,7 @@ def test_the_stored_hash_uses_the_configured_method_and_a_salt(app: Flask,
 
 
 def test_production_cookies_are_host_only_secure_httponly_lax(production: Flask) -> None:
-    """RELIABILITY 5: `__Host-` names, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain;
+    """`__Host-` names, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain;
     the remember cookie the same and at most 30 days."""
     client = production.test_client()
     assert client.post("/signup", data={"login": "sam", "password": PASSWORD, "time_zone": "UTC"},
@@ -139,7 +139,7 @@ def test_production_cookies_are_host_only_secure_httponly_lax(production: Flask)
 
 
 def test_development_remember_cookie_is_at_most_30_days(app: Flask, client: FlaskClient) -> None:
-    """RELIABILITY 5: outside production too, the remember cookie lasts at most 30 days."""
+    """outside production too, the remember cookie lasts at most 30 days."""
     sign_up(client)
     client.post("/logout")
     cookies = set_cookie_headers(login(client, remember="y"))
@@ -151,7 +151,7 @@ def test_development_remember_cookie_is_at_most_30_days(app: Flask, client: Flas
 
 
 def test_production_sends_hsts_and_keeps_debug_off(production: Flask) -> None:
-    """RELIABILITY 5 and 11: production is debug-free whatever FLASK_DEBUG says."""
+    """production is debug-free whatever FLASK_DEBUG says."""
     assert production.debug is False and production.config["DEBUG"] is False
     response = production.test_client().get("/", base_url=HTTPS)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
@@ -161,14 +161,16 @@ def test_production_sends_hsts_and_keeps_debug_off(production: Flask) -> None:
 
 
 def page_token(client: FlaskClient, path: str) -> str:
+    """Return the token a page hands out: its meta tag when signed in, else its form's field."""
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html) or re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match
     return match.group(1)
 
 
 def test_sign_in_issues_a_new_cookie_and_the_old_one_stays_anonymous(csrf_app: Flask) -> None:
-    """RELIABILITY 6: a new session cookie at sign-in (no fixation): the cookie from before,
+    """a new session cookie at sign-in (no fixation): the cookie from before,
     replayed elsewhere, is not signed in and its CSRF token no longer counts."""
     client = csrf_app.test_client()
     sign_up_token = page_token(client, "/signup")
@@ -191,7 +193,7 @@ def test_sign_in_issues_a_new_cookie_and_the_old_one_stays_anonymous(csrf_app: F
 
 @pytest.mark.parametrize("everywhere", [False, True], ids=["logout", "logout-everywhere"])
 def test_a_cookie_copied_before_logout_is_refused_after(app: Flask, everywhere: bool) -> None:
-    """RELIABILITY 6: plain logout, not only "everywhere", ends the session on the server:
+    """plain logout, not only "everywhere", ends the session on the server:
     the pre-logout session and remember cookies replayed from a fresh client are refused."""
     client = app.test_client()
     sign_up(client)
@@ -212,7 +214,7 @@ def test_a_cookie_copied_before_logout_is_refused_after(app: Flask, everywhere: 
 
 
 def test_password_change_ends_every_other_session_and_remember_cookie(app: Flask) -> None:
-    """RELIABILITY 6: after a password change only the device that changed it stays in:
+    """after a password change only the device that changed it stays in:
     another device, a remembered browser and a copy of this device's old cookie are out."""
     phone, laptop = app.test_client(), app.test_client()
     sign_up(phone)
@@ -231,7 +233,7 @@ def test_password_change_ends_every_other_session_and_remember_cookie(app: Flask
 
 
 def test_the_session_lifetime_is_absolute(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """RELIABILITY 6: a session ends PERMANENT_SESSION_LIFETIME after sign-in however busy it
+    """a session ends PERMANENT_SESSION_LIFETIME after sign-in however busy it
     is (each answer refreshes the cookie, the start time inside it stays); a copy of the last,
     freshest cookie is refused as well. The sign-in clock is simulated: an hour passes."""
     from stretch_app import auth
@@ -253,7 +255,7 @@ def test_the_session_lifetime_is_absolute(app: Flask, monkeypatch: pytest.Monkey
 
 
 def test_a_forged_or_unversioned_session_is_refused(app: Flask) -> None:
-    """RELIABILITY 6: only a signed cookie naming the user's current session version counts."""
+    """only a signed cookie naming the user's current session version counts."""
     client = app.test_client()
     sign_up(client)
     with client.session_transaction() as session:

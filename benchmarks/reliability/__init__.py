@@ -3,7 +3,7 @@
 Each scenario is a module that starts its own server on a free 127.0.0.1 port (after
 `flask db upgrade` has created the schema once, before any worker starts), drives it from
 client processes, checks the database afterwards, prints its figures, always stops its server
-and deletes its files, and exits non-zero when a check fails. The numbers are RELIABILITY.md's:
+and deletes its files, and exits non-zero when a check fails. The numbers are these:
 
 - login_throttle (4): 10 failures lock one account on every worker; others unaffected;
   unknown name and wrong password alike in status, page and time;

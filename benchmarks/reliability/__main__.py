@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-# (module, RELIABILITY test numbers, time limit in seconds)
+# (module, check numbers, time limit in seconds)
 SCENARIOS = [
     ("login_throttle", "4", 420),
     ("concurrent_writes", "17", 600),

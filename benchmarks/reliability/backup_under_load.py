@@ -1,4 +1,4 @@
-"""RELIABILITY test 23: `flask backup` under load, then an instance restored from the copy.
+"""`flask backup` under load, then an instance restored from the copy.
 
 While 4 client processes post completions and 2 read stats and exports (the load of test 17,
 smaller), new accounts sign up and `flask --app stretch_app backup PATH` runs three times.

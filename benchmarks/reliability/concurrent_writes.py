@@ -1,4 +1,4 @@
-"""RELIABILITY test 17: gunicorn -w 4, 8 client processes × 250 completions while others read.
+"""gunicorn -w 4, 8 client processes × 250 completions while others read.
 
 8 writer processes, each signed in as its own user, post 250 completions with distinct ids;
 2 reader processes meanwhile read /api/stats and /api/export of the same accounts. Passes when

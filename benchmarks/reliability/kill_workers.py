@@ -1,4 +1,4 @@
-"""RELIABILITY test 20: SIGKILL gunicorn workers during test 17's load, then crash and restart.
+"""SIGKILL gunicorn workers during test 17's load, then crash and restart.
 
 The load of test 17 runs while a worker is SIGKILLed every 0.7 s (the master starts a new
 one); clients retry a lost connection or a 5xx with the same id, as the browser's queue does.

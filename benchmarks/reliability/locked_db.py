@@ -1,4 +1,4 @@
-"""RELIABILITY test 22: the SQLite database held locked longer than the busy timeout.
+"""the SQLite database held locked longer than the busy timeout.
 
 gunicorn -w 4 runs with LIMBER_DB_BUSY_TIMEOUT_MS=300 while this script holds the database as
 another process would (BEGIN EXCLUSIVE with a write pending) for longer than that. Passes when

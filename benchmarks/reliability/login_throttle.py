@@ -1,4 +1,4 @@
-"""RELIABILITY test 4: per-name sign-in throttling under gunicorn -w 4 (production hashing).
+"""per-name sign-in throttling under gunicorn -w 4 (production hashing).
 
 - Unknown user and wrong password answer alike: same status, same page (tokens and the echoed
   name aside), and similar time (both run one password hash).

@@ -1,4 +1,4 @@
-"""RELIABILITY test 21 (server side): the commit happens, the response is lost, the client retries.
+"""the commit happens, the response is lost, the client retries.
 
 Each completion is sent on a raw socket that is dropped without reading the answer:
 

@@ -1,4 +1,4 @@
-"""RELIABILITY test 18: 8 processes post the same 200 completions at once.
+"""8 processes post the same 200 completions at once.
 
 One account; its session is shared by 8 client processes that wait at a barrier and then post
 the same 200 bodies in the same order, so every id races up to 8 times across the 4 gunicorn

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 
-from ..catalog import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
+from ..browse import FilterError, filter_routines, parse_filters, routine_detail, routine_summary
 from ..completions import (
     CompletionIn,
     Outcome,

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from ..catalog import Filters, filter_routines
+from ..browse import Filters, filter_routines
 from ..diary.entries import DOCTOR_SIGNS
 from ..diary.patterns import fitting_routines
 from ..diary.relief import CRAMP_NOW_LOCATIONS, cramp_now_data, relief_plan

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..catalog import AREAS, SITUATIONS, FilterError, Filters, filter_routines, parse_filters
-from ..catalog import routine_detail as build_detail
+from ..browse import FilterError, Filters, filter_routines, parse_filters
+from ..browse import routine_detail as build_detail
+from ..catalog import AREAS, SITUATIONS
 from ..extensions import db
 from ..guidance import tip_for
 from ..stats import stats_for
@@ -67,21 +67,13 @@ def _chip_url(filters: Filters, **change: Any) -> str:
     values = {"area": filters.area, "situation": filters.situation,
               "max_minutes": filters.max_minutes}
     values.update(change)
-    # What url_for("pages.routines", **values) gives, without its cost (20-odd chips a page):
-    # the values are known areas, situations and numbers, and the path is fixed.
-    query = urlencode({k: v for k, v in values.items() if v is not None})
-    path = f"{request.script_root}/routines"
-    return f"{path}?{query}" if query else path
+    return url_for("pages.routines", **{k: v for k, v in values.items() if v is not None})
 
 
 @bp.app_template_global()
 def routine_url(slug: str) -> str:
-    """Return url_for("pages.routine", slug=slug) without its cost (one per routine card).
-
-    Catalog slugs are checked at load to be lower-case letters, digits and hyphens: nothing
-    to quote.
-    """
-    return f"{request.script_root}/routines/{slug}"
+    """Return the URL of a routine's page."""
+    return url_for("pages.routine", slug=slug)
 
 
 def _routine_or_404(slug: str) -> Any:

@@ -1,4 +1,4 @@
-"""A queued completion meets a CSRF token that has really expired (RELIABILITY item 9).
+"""A queued completion meets a CSRF token that has really expired (
 
 tests/browser/test_player.py already replays a *stale* token (replaced by hand) through the
 player. Here the page's token runs out on the server's clock (WTF_CSRF_TIME_LIMIT) while the
@@ -38,7 +38,7 @@ def pending(page: Any) -> list[dict[str, Any]]:
 def test_an_expired_token_is_refreshed_and_the_completion_stored_once(
     new_page: Any, live_server: LiveServer, page_problems: PageProblems
 ) -> None:
-    """RELIABILITY 9: expired token on a queued completion → refresh, retry, exactly one row."""
+    """expired token on a queued completion → refresh, retry, exactly one row."""
     app = live_server.app
     limit = app.config["WTF_CSRF_TIME_LIMIT"]
     app.config["WTF_CSRF_TIME_LIMIT"] = 2

@@ -1,0 +1,99 @@
+"""Finding and showing routines: query-string filters and the API's routine shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import AREAS, SITUATIONS, Pose, Routine
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Routine filters taken from a query string."""
+
+    area: str | None = None
+    situation: str | None = None
+    max_minutes: int | None = None
+
+
+class FilterError(ValueError):
+    """A filter value is not one we know."""
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Parse `area`, `situation` and `max_minutes`; raise FilterError on a bad value."""
+    area = (args.get("area") or "").strip() or None
+    situation = (args.get("situation") or "").strip() or None
+    raw_max = (args.get("max_minutes") or "").strip() or None
+    if area is not None and area not in AREAS:
+        raise FilterError(f"area must be one of {', '.join(AREAS)}")
+    if situation is not None and situation not in SITUATIONS:
+        raise FilterError(f"situation must be one of {', '.join(SITUATIONS)}")
+    max_minutes = None
+    if raw_max is not None:
+        if not raw_max.isdigit() or len(raw_max) > 4 or int(raw_max) <= 0:
+            raise FilterError("max_minutes must be a whole number of minutes above 0")
+        max_minutes = int(raw_max)
+    return Filters(area, situation, max_minutes)
+
+
+def filter_routines(routines: Iterable[Routine], filters: Filters) -> list[Routine]:
+    """Return the routines matching every filter, shortest first."""
+    out = [
+        r
+        for r in routines
+        if (filters.area is None or filters.area in r.areas)
+        and (filters.situation is None or filters.situation in r.situations)
+        and (filters.max_minutes is None or r.total_seconds <= filters.max_minutes * 60)
+    ]
+    return sorted(out, key=lambda r: (r.total_seconds, r.title))
+
+
+def routine_summary(routine: Routine) -> dict[str, Any]:
+    """Return a routine as listed by the API."""
+    return {
+        "slug": routine.slug,
+        "title": routine.title,
+        "summary": routine.summary,
+        "areas": list(routine.areas),
+        "situations": list(routine.situations),
+        "level": routine.level,
+        "total_seconds": routine.total_seconds,
+        "step_count": len(routine.expanded_steps),
+    }
+
+
+def routine_detail(
+    routine: Routine, poses: Mapping[str, Pose], image_url: Callable[[str], str], tip: str
+) -> dict[str, Any]:
+    """Return a routine with its expanded steps, as the API and the player use it."""
+    steps = []
+    for hold in routine.expanded_steps:
+        pose = poses[hold.pose_id]
+        steps.append(
+            {
+                "pose": pose.id,
+                "name": pose.name,
+                "side": hold.side,
+                "seconds": hold.seconds,
+                "instructions": list(pose.instructions),
+                "cue": pose.cue,
+                "image": image_url(pose.image),
+                "image_alt": pose.alt_for(hold.side),
+                "easier": pose.easier,
+                "cautions": list(pose.cautions),
+                "note": hold.note,
+            }
+        )
+    data = routine_summary(routine)
+    data.update(
+        {
+            "prep_seconds": routine.prep_seconds,
+            "transition_seconds": routine.transition_seconds,
+            "tip": tip,
+            "steps": steps,
+        }
+    )
+    return data
