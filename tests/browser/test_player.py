@@ -665,6 +665,7 @@ def test_signed_in_sessions_reach_the_server_and_the_streak_shows(
     for _ in range(len(sided["steps"]) + 1):
         player.button("Next step").click()
     expect(page.locator("#done-saved")).to_contain_text("Sign in")
+    expect(page.get_by_role("link", name="Create an account to keep this streak")).to_be_visible()
     [guest_item] = player.pending()
 
     # Signed in, the next page that loads the queue sends it.
@@ -682,6 +683,7 @@ def test_signed_in_sessions_reach_the_server_and_the_streak_shows(
     player.run_to(sided["total_seconds"] * 1000)
     expect(page.locator("#done-streak")).to_have_text("Current streak: 1 day")
     expect(page.locator("#done-saved")).to_have_text("Session saved.")
+    expect(page.get_by_role("link", name="Create an account to keep this streak")).to_be_hidden()
     assert player.pending() == []
     assert page.evaluate("localStorage.getItem('limber.completions.rejected')") is None
     posts = [c.split()[-1] for c in api_calls if "/api/completions" in c and c.startswith("POST")]
