@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-META_CSRF = re.compile(r'<meta\s+name="csrf-token"\s+content="([^"]+)"')
+META_CSRF = re.compile(r'<meta\s+name="csrf-token"\s+content="([^"]+)"'
+                       r'|name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @dataclass
@@ -69,11 +70,11 @@ class Session:
 
 
 def page_csrf(html: bytes) -> str:
-    """Return the CSRF token a page carries in its <meta name="csrf-token">."""
+    """Return the CSRF token a page carries: its meta tag, or its form's hidden field."""
     found = META_CSRF.search(html.decode("utf-8", "replace"))
     if not found:
-        raise RuntimeError("no <meta name=\"csrf-token\"> on the page")
-    return found.group(1)
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1) or found.group(2)
 
 
 def sign_in(host: str, port: int, login: str, password: str) -> tuple[Session, str]:

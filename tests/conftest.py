@@ -78,7 +78,7 @@ def _drop_postgres_schema() -> Iterator[None]:
 
 
 def _create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str, Any],
-            env: dict[str, str]) -> Flask:
+            env: dict[str, str], tables: bool) -> Flask:
     monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
         monkeypatch.delenv(name, raising=False)
@@ -89,24 +89,26 @@ def _create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str,
     config = make_config(tmp_path, **overrides)
     config.update(settings)
     app = create_app({k: v for k, v in config.items() if v is not None})
-    with app.app_context():
-        if postgres:
-            _fresh_postgres_tables(app)
-        else:
-            db.create_all()
+    if tables:
+        with app.app_context():
+            if postgres:
+                _fresh_postgres_tables(app)
+            else:
+                db.create_all()
     return app
 
 
 @pytest.fixture
 def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
-    """Return a factory of test apps with their tables made: make_app(**config, env={...}).
+    """Return a factory of test apps: make_app(**config, env={...}, tables=True).
 
-    A setting given as None is left to the app's own defaults and environment.
+    A setting given as None is left to the app's own defaults and environment; tables=False
+    leaves the database empty (for migrations).
     """
     made: list[Flask] = []
 
-    def factory(env: dict[str, str] | None = None, **settings: Any) -> Flask:
-        app = _create(tmp_path, monkeypatch, settings, env or {})
+    def factory(env: dict[str, str] | None = None, tables: bool = True, **settings: Any) -> Flask:
+        app = _create(tmp_path, monkeypatch, settings, env or {}, tables)
         made.append(app)
         return app
 

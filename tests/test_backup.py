@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,28 +13,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from stretch_app import create_app
 from stretch_app.backup import NOT_SQLITE_STATUS, backup_command
 from stretch_app.extensions import db
 from stretch_app.models import Completion, User
 
-from .helpers import PASSWORD, make_config, sign_up
+from .helpers import PASSWORD, sign_up
 from .helpers import completion_body as body
 
 USERS = ("ann", "bob", "cyd")
 
 
-def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: Path) -> Flask:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    for name in ("DATABASE_URL", "SECRET_KEY", "LIMBER_ENV", "LIMBER_CONTENT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    return create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}"))
+def _app(make_app: Callable[..., Flask], database: Path) -> Flask:
+    return make_app(tables=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
 
 
 @pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def live(tmp_path: Path, make_app: Callable[..., Flask]) -> Iterator[Flask]:
     """A SQLite app (whatever database the other tests use) with three users and sessions."""
-    app = _app(tmp_path, monkeypatch, tmp_path / "live.db")
+    app = _app(make_app, tmp_path / "live.db")
     with app.app_context():
         db.create_all()
     for name in USERS:
@@ -72,7 +68,7 @@ def _counts(path: Path) -> tuple[int, int]:
 
 def test_backup_is_intact_and_a_restored_instance_signs_everyone_in(
     live: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+, make_app: Callable[..., Flask]) -> None:
     target = tmp_path / "backup.db"
     result = _backup(live, str(target))
     assert result.exit_code == 0, result.output
@@ -85,7 +81,7 @@ def test_backup_is_intact_and_a_restored_instance_signs_everyone_in(
     restored_db = tmp_path / "restored" / "limber.db"
     restored_db.parent.mkdir()
     shutil.copyfile(target, restored_db)
-    restored = _app(tmp_path / "restored", monkeypatch, restored_db)
+    restored = _app(make_app, restored_db)
     try:
         for name in USERS:
             client: FlaskClient = restored.test_client()
@@ -163,12 +159,9 @@ def test_backup_while_sessions_are_being_recorded(live: Flask, tmp_path: Path) -
         assert db.session.execute(select(func.count(User.id))).scalar_one() == 3
 
 
-def test_postgres_prints_pg_dump_guidance_and_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_postgres_prints_pg_dump_guidance_and_fails(tmp_path: Path, make_app) -> None:
     url = "postgresql+psycopg://limber:s3cret-pw@127.0.0.1:5999/limber"
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
+    app = make_app(tables=False, SQLALCHEMY_DATABASE_URI=url)
     result = _backup(app, str(tmp_path / "backup.db"))
     assert result.exit_code == NOT_SQLITE_STATUS
     assert "pg_dump" in result.output and "pg_restore" in result.output

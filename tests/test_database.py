@@ -9,10 +9,9 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
-from stretch_app import create_app
 from stretch_app.extensions import db
 
-from .helpers import assert_schema_matches_models, make_config
+from .helpers import assert_schema_matches_models
 
 
 @pytest.mark.sqlite_only
@@ -53,19 +52,17 @@ def test_writes_begin_immediate_and_reads_stay_deferred(app: Flask) -> None:
     assert _begins(app, "GET") == ["BEGIN"]
 
 
-def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db"))
+def test_migrations_create_the_schema_the_models_describe(tmp_path: Path, make_app) -> None:
+    app = make_app(tables=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db")
     with app.app_context():
         upgrade()
         assert_schema_matches_models()
         db.engine.dispose()
 
 
-def test_healthz_answers_503_when_database_is_unreachable(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_healthz_answers_503_when_database_is_unreachable(tmp_path: Path, make_app) -> None:
     missing = tmp_path / "no-such-dir" / "x.db"
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}"))
+    app = make_app(tables=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable"}

@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from stretch_app import create_app
 from stretch_app.auth import throttle_key
 from stretch_app.config import normalise_database_url
 from stretch_app.extensions import db
 from stretch_app.models import LoginThrottle, StreakRun, User
 from stretch_app.stats import recount_totals, refresh_streaks
 
-from .helpers import ON_POSTGRES, TEST_DATABASE_URL, assert_schema_matches_models, make_config
+from .helpers import ON_POSTGRES, TEST_DATABASE_URL, assert_schema_matches_models
 
 # The tables as revision 0002 has them (not the models, which describe the newest revision).
 USERS = sa.table(
@@ -50,14 +49,10 @@ LOCKED_UNTIL = datetime(2099, 1, 1)
 
 
 @pytest.fixture
-def empty_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def empty_app(tmp_path: Path, make_app) -> Iterator[Flask]:
     """An app on an empty database: a SQLite file, or a fresh schema on PostgreSQL."""
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
     if not ON_POSTGRES:
-        app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db"))
-        yield app
-        with app.app_context():
-            db.engine.dispose()
+        yield make_app(tables=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/m.db")
         return
     schema = f"limber_history_{os.getpid()}"
     url = normalise_database_url(TEST_DATABASE_URL)
@@ -65,10 +60,10 @@ def empty_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    app = create_app(make_config(
-        tmp_path, SQLALCHEMY_DATABASE_URI=url,
+    app = make_app(
+        tables=False, SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-c search_path={schema}"}},
-    ))
+    )
     try:
         yield app
     finally:

@@ -20,7 +20,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from stretch_app import create_app
 from stretch_app.config import from_environment, normalise_database_url
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
@@ -30,7 +29,6 @@ from .helpers import (
     PASSWORD,
     TEST_DATABASE_URL,
     assert_schema_matches_models,
-    make_config,
     sign_up,
 )
 from .helpers import completion_body as body
@@ -229,13 +227,13 @@ def test_concurrent_posts_of_the_same_ids_make_one_row_each(app: Flask) -> None:
 # ---- test 4 in miniature: failed sign-ins are counted in the database, not per worker ----------
 
 
-def test_failed_sign_ins_count_across_workers(app: Flask, tmp_path: Path) -> None:
+def test_failed_sign_ins_count_across_workers(app: Flask, make_app) -> None:
     # A second app on the same database plays a second gunicorn worker.
-    other = create_app(make_config(
-        tmp_path,
+    other = make_app(
+        tables=False,
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-    ))
+    )
     try:
         sign_up(app.test_client(), "ann")
         sign_up(app.test_client(), "bob")
@@ -259,9 +257,7 @@ def test_failed_sign_ins_count_across_workers(app: Flask, tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs LIMBER_TEST_DATABASE_URL (make test-postgres)")
-def test_migrations_match_the_models_on_postgres(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_migrations_match_the_models_on_postgres(tmp_path: Path, make_app) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import create_engine
 
@@ -271,11 +267,10 @@ def test_migrations_match_the_models_on_postgres(
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    monkeypatch.setenv("LIMBER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(make_config(
-        tmp_path, SQLALCHEMY_DATABASE_URI=url,
+    app = make_app(
+        tables=False, SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-c search_path={schema}"}},
-    ))
+    )
     try:
         with app.app_context():
             upgrade()

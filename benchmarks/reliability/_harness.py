@@ -459,7 +459,9 @@ class Client:
 
     def post_form(self, path: str, fields: dict[str, str]) -> Response:
         page = self.get(path).text
-        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+        # A signed-in page's meta tag, or a signed-out form's own hidden field.
+        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page) or re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"', page)
         if not match:
             raise RuntimeError(f"no CSRF token on {path}")
         body = urlencode({**fields, "csrf_token": match[1]}).encode()

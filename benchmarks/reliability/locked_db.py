@@ -69,7 +69,7 @@ def main() -> int:
     settings_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', settings_page)
     stranger = Client(srv.port)
     login_page = stranger.get("/login").text
-    login_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', login_page)
+    login_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)
     assert settings_token and login_token
     before = srv.database.rows("SELECT (SELECT count(*) FROM completions), "
                                "(SELECT count(*) FROM users), "

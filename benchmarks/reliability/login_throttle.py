@@ -54,7 +54,7 @@ def _attempt(port: int, login: str, password: str) -> dict[str, Any]:
     """One sign-in on a fresh connection, as a separate browser would."""
     client = Client(port)
     page = client.get("/login").text
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token
     body = f"csrf_token={token[1]}&login={login}&password={password.replace(' ', '+')}"
     response = client.request("POST", "/login", body.encode(),
