@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,25 +13,8 @@ from sqlalchemy import func, select
 from stretch_app.extensions import db
 from stretch_app.models import Completion
 
+from .helpers import completion_body as body
 from .helpers import sign_up
-
-
-def body(**changes: Any) -> dict[str, Any]:
-    """Return a valid completion: ten minutes ago, in Europe/London, finished."""
-    start = datetime.now(UTC) - timedelta(minutes=10)
-    data: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "routine": "calf-reset",
-        "started_at": start.isoformat(),
-        "ended_at": (start + timedelta(seconds=70)).isoformat(),
-        "time_zone": "Europe/London",
-        "steps_done": 2,
-        "steps_total": 2,
-        "seconds_done": 70,
-        "finished": True,
-    }
-    data.update(changes)
-    return data
 
 
 def count(app: Flask) -> int:

@@ -20,26 +20,10 @@ from sqlalchemy import select, text
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
 
-from .helpers import PASSWORD, completion_body, sign_up
+from .helpers import PASSWORD, completion_body, cramp_body, sign_up, snapshot
 
 SECRET = "bee-secret-note"  # only B ever writes this; A must never see it
 B_DAY_OFF = "2026-01-05"
-
-
-def cramp_body(**change: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "occurred_at": "2025-02-01T22:15:00+01:00",
-        "time_zone": "Europe/Paris",
-        "location": "calf",
-        "strength": 6,
-        "duration_minutes": 2,
-        "woke_me": True,
-        "triggers": ["night"],
-        "red_flags": [],
-        "note": "a note",
-    }
-    values.update(change)
-    return values
 
 
 def diary_form(**change: Any) -> dict[str, Any]:
@@ -67,17 +51,6 @@ class World:
 def user_id(app: Flask, login: str) -> int:
     with app.app_context():
         return db.session.execute(select(User.id).where(User.login == login)).scalar_one()
-
-
-def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order (a checksum of the whole database)."""
-    with app.app_context():
-        out = {}
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-            out[table.name] = [tuple(r) for r in rows]
-        db.session.rollback()
-        return out
 
 
 def digest(snap: dict[str, list[tuple[Any, ...]]]) -> str:
