@@ -29,6 +29,8 @@ from flask import Flask
 from stretch_app import create_app
 from stretch_app.extensions import db
 
+from .helpers import get_json, has_switch
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -249,3 +251,19 @@ def sign_up(page: Any, login: str, password: str = PASSWORD) -> None:
     page.get_by_label(re.compile("^Time zone", re.I)).first.fill("Europe/Paris")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(r"^(?!.*/signup)"))
+
+
+@pytest.fixture(scope="module")
+def catalog(live_server: LiveServer) -> list[dict[str, Any]]:
+    listed = get_json(live_server, "/api/routines")["routines"]
+    return [get_json(live_server, f"/api/routines/{r['slug']}") for r in listed]
+
+
+@pytest.fixture(scope="module")
+def sided(catalog: list[dict[str, Any]]) -> dict[str, Any]:
+    """The shortest routine with a prep, transitions and a pose done on both sides."""
+    found = [
+        r for r in catalog if r["prep_seconds"] and r["transition_seconds"] and has_switch(r)
+    ]
+    assert found, "the content has no routine with a per-side pose"
+    return min(found, key=lambda r: r["total_seconds"])

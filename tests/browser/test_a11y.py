@@ -21,7 +21,7 @@ from stretch_app.extensions import db
 from stretch_app.models import CrampEntry, User
 
 from .conftest import LiveServer, PageProblems, sign_up
-from .test_cramp_now import seed_diary
+from .helpers import seed_diary
 
 pytestmark = pytest.mark.browser
 

@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from stretch_app.diary.entries import build_entry
 from stretch_app.extensions import db
-from stretch_app.models import Completion, CrampEntry, User
+from stretch_app.models import CrampEntry, User
 
 from .conftest import PASSWORD, LiveServer, sign_up
+from .helpers import seed_diary
 
 pytestmark = pytest.mark.browser
 
@@ -150,32 +150,6 @@ def test_cramp_now_offline_then_sent_after_signing_in(
 
 
 OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def seed_diary(live_server: LiveServer, login: str) -> None:
-    """Give a user 12 weeks of cramps (two with a warning sign) and stretching sessions."""
-    now = datetime.now(UTC)
-    with live_server.app.app_context():
-        uid = db.session.execute(db.select(User.id).where(User.login == login)).scalar_one()
-        for i in range(24):
-            when = now - timedelta(days=(i * 37) % 80, hours=i % 9)
-            data = build_entry(
-                occurred_at=when, time_zone="Europe/Paris",
-                location=("calf", "calf", "foot", "thigh", "back", "abdomen")[i % 6],
-                strength=2 + i % 8, duration_minutes=(None, 0, 2, 5)[i % 4], woke_me=i % 3 == 0,
-                triggers=(("night",), ("sitting", "night"), ("dehydration",), ())[i % 4],
-                red_flags=("no-relief",) if i in (4, 11) else (),
-                note="woke at 3am, eased with the wall stretch" if i % 5 == 0 else "", now=now)
-            db.session.add(CrampEntry(user_id=uid, **data.columns()))
-        for i in range(30):
-            start = (now - timedelta(days=(i * 13) % 83)).replace(tzinfo=None)
-            db.session.add(Completion(
-                user_id=uid, client_id=str(uuid.uuid4()), routine_slug="quick-calf-reset",
-                routine_title="Quick calf reset", areas="legs", started_at=start,
-                ended_at=start + timedelta(minutes=4), time_zone="Europe/Paris",
-                local_date=start.date(), steps_done=5, steps_total=5, seconds_done=240,
-                finished=i % 6 != 0))
-        db.session.commit()
 
 
 def test_diary_pages_fit_and_print(new_page: Any, live_server: LiveServer, device: str) -> None:

@@ -8,10 +8,7 @@ routine's JSON (the content rule in docs/CONTENT.md) on Playwright's fake clock.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer
+from .helpers import Segment, get_json, segments
 
 pytestmark = pytest.mark.browser
 
@@ -41,38 +39,6 @@ PARTS = {
     "next up": "#next-up-line",
     "pause": "#pause-btn",
 }
-
-
-@dataclass(frozen=True)
-class Segment:
-    kind: str  # prep | transition | hold
-    start: int  # ms from Start
-    end: int
-    step: int
-    switch: bool
-
-
-def segments(routine: dict[str, Any]) -> list[Segment]:
-    out: list[Segment] = []
-    t = routine["prep_seconds"] * 1000
-    if t:
-        out.append(Segment("prep", 0, t, 0, False))
-    steps = routine["steps"]
-    for i, step in enumerate(steps):
-        if i and routine["transition_seconds"]:
-            prev = steps[i - 1]
-            switch = bool(prev["side"] and step["side"] and prev["pose"] == step["pose"])
-            trans = routine["transition_seconds"] * 1000
-            out.append(Segment("transition", t, t + trans, i, switch))
-            t += trans
-        out.append(Segment("hold", t, t + step["seconds"] * 1000, i, False))
-        t += step["seconds"] * 1000
-    return out
-
-
-def get_json(live_server: LiveServer, path: str) -> Any:
-    with urllib.request.urlopen(live_server.url + path, timeout=10) as response:
-        return json.load(response)
 
 
 @pytest.fixture(scope="module")

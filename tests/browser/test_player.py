@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
-import urllib.request
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveServer, PageProblems, sign_up
+from .conftest import PageProblems, sign_up
+from .helpers import Segment, segments, wait_for_empty_queue
 
 pytestmark = pytest.mark.browser
 
@@ -85,36 +83,6 @@ document.addEventListener("visibilitychange", () => {
 # ---- expectations from the routine JSON ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Segment:
-    kind: str  # prep | transition | hold
-    start: int  # ms from Start
-    end: int
-    step: int  # the step shown (the hold, or the one the lead-in leads into)
-    switch: bool
-
-
-def segments(routine: dict[str, Any]) -> list[Segment]:
-    out: list[Segment] = []
-    t = 0
-    prep = routine["prep_seconds"] * 1000
-    trans = routine["transition_seconds"] * 1000
-    if prep:
-        out.append(Segment("prep", 0, prep, 0, False))
-        t = prep
-    steps = routine["steps"]
-    for i, step in enumerate(steps):
-        if i and trans:
-            prev = steps[i - 1]
-            switch = bool(prev["side"] and step["side"] and prev["pose"] == step["pose"])
-            out.append(Segment("transition", t, t + trans, i, switch))
-            t += trans
-        out.append(Segment("hold", t, t + step["seconds"] * 1000, i, False))
-        t += step["seconds"] * 1000
-    assert t == routine["total_seconds"] * 1000, "total_seconds breaks the content rule"
-    return out
-
-
 def clock(ms: int) -> str:
     seconds = -(-ms // 1000)  # ceil
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -148,31 +116,6 @@ def expected_at(routine: dict[str, Any], ms: int) -> dict[str, str]:
 
 
 # ---- fixtures and helpers --------------------------------------------------------------------
-
-
-def get_json(live_server: LiveServer, path: str) -> Any:
-    with urllib.request.urlopen(live_server.url + path, timeout=10) as response:
-        return json.load(response)
-
-
-@pytest.fixture(scope="module")
-def catalog(live_server: LiveServer) -> list[dict[str, Any]]:
-    listed = get_json(live_server, "/api/routines")["routines"]
-    return [get_json(live_server, f"/api/routines/{r['slug']}") for r in listed]
-
-
-def has_switch(routine: dict[str, Any]) -> bool:
-    return any(s.switch for s in segments(routine))
-
-
-@pytest.fixture(scope="module")
-def sided(catalog: list[dict[str, Any]]) -> dict[str, Any]:
-    """The shortest routine with a prep, transitions and a pose done on both sides."""
-    found = [
-        r for r in catalog if r["prep_seconds"] and r["transition_seconds"] and has_switch(r)
-    ]
-    assert found, "the content has no routine with a per-side pose"
-    return min(found, key=lambda r: r["total_seconds"])
 
 
 @pytest.fixture(scope="module")
@@ -635,17 +578,6 @@ def test_reduced_motion_is_honoured(
     player.run_to(first.end - 2500)
     animation = page.get_by_role("timer").evaluate("e => getComputedStyle(e).animationName")
     assert animation == ("none" if motion == "reduce" else "player-pulse")
-
-
-def wait_for_empty_queue(page: Page, seconds: float = 10) -> None:
-    """The flush runs on real network time while the page's clock is fake: poll from here."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        raw = page.evaluate("localStorage.getItem('limber.completions.pending')")
-        if not json.loads(raw or "[]"):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the queue did not empty: {raw}")
 
 
 def test_signed_in_sessions_reach_the_server_and_the_streak_shows(

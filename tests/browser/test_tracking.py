@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import PageProblems, sign_up
-from .test_player import catalog, sided, wait_for_empty_queue  # noqa: F401 (fixtures)
+from .helpers import wait_for_empty_queue
 
 pytestmark = pytest.mark.browser
 
