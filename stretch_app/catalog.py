@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import tomllib
 import unicodedata
@@ -206,11 +205,6 @@ class Routine:
         """Return the pictures (paths below static/) of the first three poses, for cards."""
         first = list(dict.fromkeys(step.pose_id for step in self.steps))[:3]
         return tuple(f"poses/{pose_id}.svg" for pose_id in first)
-
-    @cached_property
-    def minutes(self) -> int:
-        """Return the length rounded up to whole minutes, for display."""
-        return max(1, math.ceil(self.total_seconds / 60))
 
 
 def total_seconds(prep: int, transition: int, holds: Iterable[ExpandedStep]) -> int:

@@ -113,3 +113,30 @@ def test_player_uses_the_accounts_cue_defaults(user_client: FlaskClient) -> None
     html = user_client.get("/routines/calf-reset/play").get_data(as_text=True)
     raw = html.split('<script type="application/json" id="routine-data">')[1].split("</script>")[0]
     assert json.loads(raw)["cue_defaults"] == {"speech": False, "beeps": True, "vibration": False}
+
+
+def _time_pills(html: str) -> list[str]:
+    return re.findall(r'class="pill pill-time">([^<]*)<', html)
+
+
+def test_every_place_gives_a_routine_the_same_length(client: FlaskClient) -> None:
+    listed = client.get("/api/routines").get_json()["routines"]
+    cards = _time_pills(client.get("/routines").get_data(as_text=True))
+    assert len(cards) == len(listed)
+    for routine, card in zip(listed, cards, strict=True):
+        detail = client.get(f"/api/routines/{routine['slug']}").get_json()
+        holds = [step["seconds"] for step in detail["steps"]]
+        # What the player takes: getting ready, every hold, and a move between holds.
+        moves = detail["transition_seconds"] * (len(holds) - 1)
+        played = detail["prep_seconds"] + sum(holds) + moves
+        assert routine["total_seconds"] == detail["total_seconds"] == played
+        page = client.get(f"/routines/{routine['slug']}").get_data(as_text=True)
+        assert _time_pills(page)[0] == card, routine["slug"]
+        assert f"Total {card}." in page
+        assert re.search(rf'<meta name="description" content="[^"]* Takes {card}\.">', page)
+        player = client.get(f"/routines/{routine['slug']}/play").get_data(as_text=True)
+        assert f'max="{played * 1000}"' in player
+        minutes, seconds = divmod(played, 60)
+        assert f"{minutes}:{seconds:02d} left" in player
+    calf = client.get("/routines/calf-reset").get_data(as_text=True)
+    assert _time_pills(calf)[0] == "1 min 10 s"  # 5 + 30 + 5 + 30, not rounded up to 2 min

@@ -113,7 +113,7 @@ def _next_routine(found: Any) -> dict[str, Any] | None:
     best = min(others, key=lambda r: (-len(set(r.areas) & set(found.areas)), r.total_seconds,
                                       r.slug))
     return {"url": url_for("pages.routine", slug=best.slug), "title": best.title,
-            "minutes": best.minutes}
+            "total_seconds": best.total_seconds}
 
 
 @bp.get("/poses")
