@@ -83,3 +83,19 @@ def test_home_shows_streak_for_signed_in(app: Flask, user_client: FlaskClient) -
     post_day(user_client, london_today())
     html = user_client.get("/").get_data(as_text=True)
     assert "1-day streak" in html and "Today is done." in html
+
+
+def test_a_session_shows_the_same_time_stretching_as_the_done_screen(
+        user_client: FlaskClient) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    for held in (95, 120):
+        # Three minutes on the clock, of which `held` seconds were holds: the figure is the holds.
+        assert user_client.post("/api/completions", json=body(
+            started_at=start.isoformat(), ended_at=(start + timedelta(minutes=3)).isoformat(),
+            seconds_done=held)).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    assert "1 min 35 s stretching" in html and "2 min stretching" in html
+    assert "3 min stretching" not in html
+    assert "counts the holds, not getting ready or moving between poses" in html
+    player = user_client.get("/routines/calf-reset/play").get_data(as_text=True)
+    assert "<dt>Time stretching</dt>" in player
