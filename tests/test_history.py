@@ -71,10 +71,16 @@ def test_bad_day_off_input_writes_nothing(user_client: FlaskClient) -> None:
 
 def test_sessions_csv(user_client: FlaskClient) -> None:
     post_day(user_client, london_today())
+    post_day(user_client, london_today() - timedelta(days=1), finished=False)
     response = user_client.get("/history/completions.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert len(rows) == 1 and rows[0]["routine"] == "calf-reset" and rows[0]["finished"] == "True"
+    text = response.get_data(as_text=True)
+    assert text.splitlines()[0] == ("id,routine,routine_title,local_date,started_at,ended_at,"
+                                    "time_zone,steps_done,steps_total,seconds_done,finished")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["routine"] for row in rows] == ["calf-reset", "calf-reset"]
+    # Spelt as JSON and most tools spell booleans, not as Python prints them.
+    assert sorted(row["finished"] for row in rows) == ["false", "true"]
 
 
 def test_home_shows_streak_for_signed_in(app: Flask, user_client: FlaskClient) -> None:

@@ -116,6 +116,7 @@ def completions_csv() -> Any:
         row = completion_json(completion)
         # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
         row["routine_title"] = _safe_cell(row["routine_title"])
+        row["finished"] = "true" if row["finished"] else "false"  # as JSON spells it
         writer.writerow(row)
     return Response(
         buffer.getvalue(),
