@@ -44,6 +44,25 @@ _CODES = {
 }
 
 
+# Our own title and words for a page, used when the code gave no message of its own.
+_PAGES = {
+    400: ("That did not work", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "You cannot open this page."),
+    404: ("Page not found", "There is nothing at this address. The link may be old or mistyped."),
+    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    413: ("Too much at once", "What you sent is too large. Try a smaller file."),
+    429: ("Please slow down", "Too many tries in a short time. Wait a minute, then try again."),
+}
+
+
+def _page_words(exc: HTTPException, status: int) -> tuple[str, str]:
+    """Return the title and message for an error page, in the app's words."""
+    title, message = _PAGES.get(status, (exc.name, exc.description or ""))
+    if exc.description and exc.description != type(exc).description:
+        message = exc.description
+    return title, message
+
+
 def init_errors(app: Flask) -> None:
     """Register handlers so every error is a styled page or a JSON error."""
 
@@ -61,9 +80,9 @@ def init_errors(app: Flask) -> None:
         if wants_json():
             response = json_error(status, _CODES.get(status, "error"), exc.description or "")
         else:
+            title, message = _page_words(exc, status)
             response = (
-                render_template("error.html", status=status, title=exc.name,
-                                message=exc.description),
+                render_template("error.html", status=status, title=title, message=message),
                 status,
             )
         resp = app.make_response(response)

@@ -140,3 +140,13 @@ def test_every_place_gives_a_routine_the_same_length(client: FlaskClient) -> Non
         assert f"{minutes}:{seconds:02d} left" in player
     calf = client.get("/routines/calf-reset").get_data(as_text=True)
     assert _time_pills(calf)[0] == "1 min 10 s"  # 5 + 30 + 5 + 30, not rounded up to 2 min
+
+
+def test_a_missing_page_is_explained_in_the_apps_own_words(client: FlaskClient) -> None:
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in html
+    assert "There is nothing at this address" in html
+    assert "requested URL" not in html and "Not Found" not in html
+    routine = client.get("/routines/nope").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in routine
+    assert "There is no routine at this address." in routine
