@@ -88,7 +88,7 @@ class GuideLink:
 GUIDE_LINKS: Mapping[str, tuple[GuideLink, ...]] = MappingProxyType({
     "where": (
         GuideLink("Leg routines", area="legs"),
-        GuideLink("Belly routines", area="abdomen"),
+        GuideLink("Abdomen routines", area="abdomen"),
         GuideLink("Back routines", area="back"),
     ),
     "why": (

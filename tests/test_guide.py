@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from stretch_app.diary.entries import DOCTOR_SIGNS
@@ -140,3 +142,15 @@ def test_tips_follow_the_guide() -> None:
     assert tip_for(["bedtime", "night-leg-cramps"]) == tip_for(["night-leg-cramps"])
     for _situation, tip in TIPS:
         assert 40 < len(tip) < 200
+
+
+def test_the_abdomen_is_called_the_same_on_home_and_the_guide(
+        make_app: Callable[..., Flask]) -> None:
+    client = make_app(CONTENT_DIR=None).test_client()  # the real library has abdomen routines
+    home = client.get("/").get_data(as_text=True)
+    guide = client.get("/guide").get_data(as_text=True)
+    assert ">Abdomen<" in home and "<h3>Abdomen</h3>" in guide
+    assert "legs, abdomen and back" in home
+    assert re.search(r'href="/routines\?area=abdomen">Abdomen routines <span', guide)
+    for page in (home, guide):
+        assert "Belly routines" not in page and "legs, belly and back" not in page
