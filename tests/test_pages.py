@@ -150,3 +150,41 @@ def test_a_missing_page_is_explained_in_the_apps_own_words(client: FlaskClient) 
     routine = client.get("/routines/nope").get_data(as_text=True)
     assert "<h1>Page not found</h1>" in routine
     assert "There is no routine at this address." in routine
+
+
+def test_the_move_time_is_said_to_be_per_move(client: FlaskClient) -> None:
+    html = client.get("/routines/calf-reset").get_data(as_text=True)
+    # Two holds, so one move of 5 s: 5 + 30 + 5 + 30.
+    assert "Includes 5 s to move between each hold (1 move)." in html
+    assert "to move between holds." not in html
+
+
+def test_a_flash_message_is_shown_only_to_its_visitor(app, client: FlaskClient) -> None:
+    """Signed-out pages are kept for reuse, but never one carrying somebody's message."""
+    from .helpers import sign_up
+
+    stranger = app.test_client()
+    assert "signed out" not in stranger.get("/").get_data(as_text=True)  # kept from here on
+    sign_up(client)
+    client.post("/logout")
+    assert "You are signed out" in client.get("/").get_data(as_text=True)
+    assert "You are signed out" not in stranger.get("/").get_data(as_text=True)
+    assert "You are signed out" not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_kept_signed_out_page_never_reaches_someone_signed_in(app, client: FlaskClient
+                                                                 ) -> None:
+    from .helpers import sign_up
+
+    for path in ("/", "/routines", "/routines/calf-reset/play"):
+        assert 'name="csrf-token"' not in app.test_client().get(path).get_data(as_text=True)
+    sign_up(client)
+    for path in ("/", "/routines", "/routines/calf-reset/play"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'name="csrf-token"' in html and 'data-signed-in="true"' in html, path
+
+
+def test_a_bad_filter_is_not_kept_for_the_next_visitor(app) -> None:
+    assert app.test_client().get("/routines?area=elbow").status_code == 400
+    assert app.test_client().get("/routines?area=legs").status_code == 200
+    assert app.test_client().get("/routines?area=elbow").status_code == 400
