@@ -56,10 +56,16 @@ def _register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def _register_database(app: Flask) -> None:
     from .database import init_database
-    from .extensions import db, migrate
+    from .extensions import cache, db
 
     init_database(app)
-    migrate.init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"))
+    cache.init_app(app)
+    # Off in the web workers (wsgi.py): Alembic costs each worker about 26 MB of memory and
+    # only the `flask db` commands, run before a server starts, need it.
+    if app.config["LIMBER_MIGRATIONS"]:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"))
 
 
 def _register_content(app: Flask) -> None:

@@ -51,6 +51,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Sessions are permanent with an absolute lifetime (auth.py): re-sending the cookie on
         # every request would not extend it.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # Flask-Migrate and the `flask db` commands; the WSGI entry point turns this off.
+        "LIMBER_MIGRATIONS": True,
+        # Signed-out catalog, routine, player and pose pages, per worker (views/common.py).
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 600,
+        "CACHE_THRESHOLD": 500,
     }
 
 

@@ -6,7 +6,7 @@ from stretch_app import create_app
 from stretch_app.config import StartupError
 
 try:
-    app = create_app()
+    app = create_app({"LIMBER_MIGRATIONS": False})
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from typing import Any
+
+from flask import current_app, session
+from flask_login import current_user
 
 from ..catalog import Catalog
+from ..extensions import cache
 
 
 def catalog() -> Catalog:
@@ -15,3 +19,17 @@ def catalog() -> Catalog:
 def asset_url(path: str) -> str:
     """Return the versioned URL of a static file."""
     return current_app.extensions["limber_asset"](path)
+
+
+def _personal() -> bool:
+    """Tell whether this visitor's page may differ from everyone else's."""
+    # Signed in, or a session holding a flash message or a form token.
+    return bool(current_user.is_authenticated or session)
+
+
+def _ok(rv: Any) -> bool:
+    return (rv[1] if isinstance(rv, tuple) else 200) == 200
+
+
+# For pages that are the same for every signed-out visitor without a session.
+public_page = cache.cached(query_string=True, unless=_personal, response_filter=_ok)

@@ -15,7 +15,7 @@ from ..catalog import AREAS, SITUATIONS
 from ..extensions import db
 from ..guidance import tip_for
 from ..stats import stats_for
-from .common import asset_url, catalog
+from .common import asset_url, catalog, public_page
 
 bp = Blueprint("pages", __name__)
 
@@ -28,6 +28,7 @@ MINUTE_CHOICES = (5, 10, 15, 25)
 
 
 @bp.get("/")
+@public_page
 def home() -> Any:
     cat = catalog()
     counts = {area: sum(area in r.areas for r in cat.routines.values()) for area in AREAS}
@@ -38,6 +39,7 @@ def home() -> Any:
 
 
 @bp.get("/routines")
+@public_page
 def routines() -> Any:
     cat = catalog()
     error = None
@@ -84,6 +86,7 @@ def _routine_or_404(slug: str) -> Any:
 
 
 @bp.get("/routines/<slug>")
+@public_page
 def routine(slug: str) -> Any:
     found = _routine_or_404(slug)
     cat = catalog()
@@ -94,6 +97,7 @@ def routine(slug: str) -> Any:
 
 
 @bp.get("/routines/<slug>/play")
+@public_page
 def play(slug: str) -> Any:
     found = _routine_or_404(slug)
     data = build_detail(found, catalog().poses, asset_url, tip_for(found.situations))
@@ -117,6 +121,7 @@ def _next_routine(found: Any) -> dict[str, Any] | None:
 
 
 @bp.get("/poses")
+@public_page
 def poses() -> Any:
     cat = catalog()
     area = request.args.get("area") or None
@@ -142,6 +147,7 @@ def _searchable(pose: Any) -> str:
 
 
 @bp.get("/poses/<pose_id>")
+@public_page
 def pose(pose_id: str) -> Any:
     cat = catalog()
     found = cat.poses.get(pose_id)
