@@ -100,8 +100,8 @@ def test_a_session_shows_the_same_time_stretching_as_the_done_screen(
             started_at=start.isoformat(), ended_at=(start + timedelta(minutes=3)).isoformat(),
             seconds_done=held)).status_code == 201
     html = user_client.get("/history").get_data(as_text=True)
-    assert "1 min 35 s stretching" in html and "2 min stretching" in html
-    assert "3 min stretching" not in html
+    assert "1\u00a0min 35\u00a0s stretching" in html and "2\u00a0min stretching" in html
+    assert "3\u00a0min stretching" not in html
     assert "counts the holds, not getting ready or moving between poses" in html
     player = user_client.get("/routines/calf-reset/play").get_data(as_text=True)
     assert "<dt>Time stretching</dt>" in player

@@ -68,7 +68,7 @@ def test_routine_page_lists_every_step_with_its_time(client: FlaskClient) -> Non
     html = client.get("/routines/calf-reset").get_data(as_text=True)
     assert html.count("Standing calf stretch") >= 2
     assert "(left side)" in html and "(right side)" in html
-    assert "1 min 10 s" in html  # computed total: 5 + 30 + 5 + 30
+    assert "1\u00a0min 10\u00a0s" in html  # computed total: 5 + 30 + 5 + 30
     assert "Before you start:" in html
     assert 'href="/routines/calf-reset/play"' in html
 
@@ -139,7 +139,7 @@ def test_every_place_gives_a_routine_the_same_length(client: FlaskClient) -> Non
         minutes, seconds = divmod(played, 60)
         assert f"{minutes}:{seconds:02d} left" in player
     calf = client.get("/routines/calf-reset").get_data(as_text=True)
-    assert _time_pills(calf)[0] == "1 min 10 s"  # 5 + 30 + 5 + 30, not rounded up to 2 min
+    assert _time_pills(calf)[0] == "1\u00a0min 10\u00a0s"  # 5 + 30 + 5 + 30, not 2 min
 
 
 def test_a_missing_page_is_explained_in_the_apps_own_words(client: FlaskClient) -> None:
@@ -155,7 +155,7 @@ def test_a_missing_page_is_explained_in_the_apps_own_words(client: FlaskClient) 
 def test_the_move_time_is_said_to_be_per_move(client: FlaskClient) -> None:
     html = client.get("/routines/calf-reset").get_data(as_text=True)
     # Two holds, so one move of 5 s: 5 + 30 + 5 + 30.
-    assert "Includes 5 s to move between each hold (1 move)." in html
+    assert "Includes 5\u00a0s to move between each hold (1 move)." in html
     assert "to move between holds." not in html
 
 

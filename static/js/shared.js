@@ -65,9 +65,11 @@ export function formatDuration(seconds) {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h) return m ? `${h} h ${m} min` : `${h} h`;
-  if (m) return s ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
+  // A no-break space keeps each number with its unit, as the pages' durations do.
+  const part = (n, unit) => `${n}\u00a0${unit}`;
+  if (h) return m ? `${part(h, "h")} ${part(m, "min")}` : part(h, "h");
+  if (m) return s ? `${part(m, "min")} ${part(s, "s")}` : part(m, "min");
+  return part(s, "s");
 }
 
 /** ISO 8601 local time with the UTC offset, to the second: 2026-11-24T21:05:00+01:00. */

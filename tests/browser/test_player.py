@@ -222,7 +222,7 @@ def test_steps_appear_on_schedule_and_the_routine_ends_at_its_total(
     done = player.run_to(total)
     assert done["state"] == "done"
     expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
-    expect(page.locator("#done-time")).to_have_text(re.compile(r"\d+ min"))
+    expect(page.locator("#done-time")).to_have_text(re.compile(r"\d+\s+min"))
     count = len(sided["steps"])
     expect(page.locator("#done-steps")).to_have_text(f"{count} of {count}")
     expect(page.locator("#done-tip")).to_have_text(sided["tip"])

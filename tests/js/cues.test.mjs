@@ -208,7 +208,7 @@ group("what each moment says", () => {
 
   test("a hold names the pose and the side, beeps and buzzes", () => {
     const c = at("start", 1);
-    assert.equal(c.announce, "Lunge, left side. Hold for 20 s.");
+    assert.equal(c.announce, "Lunge, left side. Hold for 20\u00a0s.");
     assert.equal(c.say, "Lunge, left side");
     assert.equal(c.beep, "start");
     assert.equal(c.vibrate, "start");

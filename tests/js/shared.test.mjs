@@ -110,11 +110,12 @@ group("formatting", () => {
   });
 
   test("durations in words", () => {
-    assert.equal(formatDuration(0), "0 s");
-    assert.equal(formatDuration(45), "45 s");
-    assert.equal(formatDuration(60), "1 min");
-    assert.equal(formatDuration(330.4), "5 min 30 s");
-    assert.equal(formatDuration(3720), "1 h 2 min");
+    // A no-break space between each number and its unit: "5 | min" never wraps.
+    assert.equal(formatDuration(0), "0\u00a0s");
+    assert.equal(formatDuration(45), "45\u00a0s");
+    assert.equal(formatDuration(60), "1\u00a0min");
+    assert.equal(formatDuration(330.4), "5\u00a0min 30\u00a0s");
+    assert.equal(formatDuration(3720), "1\u00a0h 2\u00a0min");
   });
 });
 
