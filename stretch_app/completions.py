@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from .catalog import Catalog
 from .database import insert_for
@@ -31,6 +31,7 @@ from .timezones import is_valid_zone, zone
 
 FUTURE_SLACK = timedelta(minutes=5)
 MAX_SESSION = timedelta(hours=6)
+COMPLETIONS = Completion.__table__
 # The fields that make two posts of one client id the same session.
 SAME_SESSION_FIELDS = ("routine_slug", "started_at", "ended_at", "time_zone", "steps_done",
                        "steps_total", "seconds_done", "finished")
@@ -144,36 +145,36 @@ def record_completion(user: User, row: dict[str, Any]) -> Recorded:
     # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
     # RETURNING tells whether this statement inserted the row.
     new_id = db.session.execute(
-        insert_for(Completion).values(**row)
+        insert_for(COMPLETIONS).values(**row)
         .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
-        .returning(Completion.id)
+        .returning(COMPLETIONS.c.id)
     ).scalar_one_or_none()
-    stored = db.session.execute(
-        select(Completion).where(Completion.user_id == user.id,
-                                 Completion.client_id == row["client_id"])
-    ).scalar_one()
     if new_id is None:
+        stored = db.session.execute(
+            select(Completion).where(Completion.user_id == user.id,
+                                     Completion.client_id == row["client_id"])
+        ).scalar_one()
         same = all(getattr(stored, key) == row[key] for key in SAME_SESSION_FIELDS)
         return Recorded(Outcome.SAME if same else Outcome.CONFLICT, stored)
-    db.session.execute(
-        update(User).where(User.id == user.id).values(
-            finished_count=User.finished_count + int(row["finished"]),
-            seconds_total=User.seconds_total + row["seconds_done"])
+    users = User.__table__
+    db.session.execute(  # on the table: the user row in the session is expired at commit
+        update(users).where(users.c.id == user.id).values(
+            finished_count=users.c.finished_count + int(row["finished"]),
+            seconds_total=users.c.seconds_total + row["seconds_done"])
     )
-    db.session.refresh(user, ["finished_count", "seconds_total"])
     # Runs change only when a date becomes active: at most once a day, not every session.
-    if row["finished"] and _first_finished_that_day(user.id, stored):
+    if row["finished"] and not _another_finished_that_day(user.id, row["local_date"], new_id):
         refresh_streaks(user)
-    return Recorded(Outcome.NEW, stored)
+    return Recorded(Outcome.NEW, Completion(id=new_id, **row))
 
 
-def _first_finished_that_day(user_id: int, stored: Completion) -> bool:
-    others = db.session.execute(
-        select(func.count(Completion.id)).where(
-            Completion.user_id == user_id, Completion.local_date == stored.local_date,
-            Completion.finished.is_(True), Completion.id != stored.id)
-    ).scalar_one()
-    return others == 0
+def _another_finished_that_day(user_id: int, day: date, new_id: int) -> bool:
+    # One index probe: a count would read every session of the day.
+    return db.session.execute(
+        select(Completion.id).where(
+            Completion.user_id == user_id, Completion.local_date == day,
+            Completion.finished.is_(True), Completion.id != new_id).limit(1)
+    ).first() is not None
 
 
 def _iso(moment: datetime) -> str:
