@@ -5,6 +5,7 @@ body area has enough routines of every length, text stays within the limits in
 docs/CONTENT.md, and per-side poses are timed fairly on both sides.
 """
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -256,3 +257,17 @@ def test_total_seconds_matches_the_formula(catalog: Catalog, slug: str) -> None:
     expected = _expected_total(RAW_ROUTINES[slug], RAW_POSES)
     assert catalog.routines[slug].total_seconds == expected
     assert expected <= 45 * 60
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20}
+
+
+def test_no_title_promises_a_length_the_routine_does_not_take(catalog: Catalog) -> None:
+    for routine in catalog.routines.values():
+        for word in re.findall(r"(\w+)[- ]min(?:ute)?s?\b", routine.title.lower()):
+            promised = _NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else None)
+            if promised is not None:
+                assert routine.total_seconds == promised * 60, (
+                    f"{routine.slug}: the title says {promised} minutes, the player takes "
+                    f"{routine.total_seconds} s")
