@@ -14,7 +14,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import case, delete, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .database import insert_for
+from .database import insert_for, read_before_writing
 from .extensions import db, login_manager
 from .models import LoginThrottle, User, utcnow
 
@@ -183,9 +183,10 @@ def load_user(user_id: str) -> User | None:
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
         return None
-    user = db.session.get(User, uid)
-    if user is None or user.session_version != version:
-        return None
+    with read_before_writing():
+        user = db.session.get(User, uid)
+        if user is None or user.session_version != version:
+            return None
     return user
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -13,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from .extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_read_first: ContextVar[bool] = ContextVar("read_first", default=False)
 
 
 def is_sqlite(app: Flask) -> bool:
@@ -40,12 +44,30 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> 
         # A deferred transaction that reads and then writes fails with "database is locked"
         # (or loses updates) when another writer got in between, so requests that may write
         # take the write lock up front; reads stay deferred and run beside a writer (WAL).
-        writing = has_request_context() and request.method not in READ_ONLY_METHODS
+        writing = (has_request_context() and request.method not in READ_ONLY_METHODS
+                   and not _read_first.get())
         connection.exec_driver_sql(BEGIN_WRITE if writing else BEGIN_READ)
 
 
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
+
+
+@contextmanager
+def read_before_writing() -> Iterator[None]:
+    """Run a writing request's opening reads in their own transaction, without the write lock."""
+    # Waiting writers poll SQLite's lock with growing sleeps, so a lock held for the whole
+    # request starves them; holding it only for the request's own work keeps waits short.
+    writing = has_request_context() and request.method not in READ_ONLY_METHODS
+    if not writing or db.session().in_transaction():
+        yield
+        return
+    token = _read_first.set(True)
+    try:
+        yield
+        db.session.commit()  # ends the read; what it loaded stays loaded
+    finally:
+        _read_first.reset(token)
 
 
 def insert_for(table: Any) -> Any:
