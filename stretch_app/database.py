@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,11 +48,36 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> 
         # take the write lock up front; reads stay deferred and run beside a writer (WAL).
         writing = (has_request_context() and request.method not in READ_ONLY_METHODS
                    and not _read_first.get())
-        connection.exec_driver_sql(BEGIN_WRITE if writing else BEGIN_READ)
+        if writing:
+            _begin_immediate(connection, busy_timeout_ms)
+        else:
+            connection.exec_driver_sql(BEGIN_READ)
 
 
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
+WRITE_LOCK_POLL_S = 0.001
+
+
+def _begin_immediate(connection: Any, busy_timeout_ms: int) -> None:
+    """Take the write lock, asking for it every millisecond until the busy timeout."""
+    # SQLite's own busy handler backs off to 100 ms sleeps, so under a steady stream of
+    # writes a waiting worker keeps missing the moments the lock is free.
+    raw = connection.connection.dbapi_connection
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                raw.execute(BEGIN_WRITE)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+            time.sleep(WRITE_LOCK_POLL_S)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    connection.exec_driver_sql(BEGIN_WRITE)  # one last try, raising SQLAlchemy's lock error
 
 
 @contextmanager
