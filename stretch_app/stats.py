@@ -24,6 +24,7 @@ from .streaks import (
 )
 
 DAY_OFF_KINDS = ("rest", "sick", "cramp-recovery")
+OTHER_AREA = "other"
 DAY_OFF_LABELS = {"rest": "Rest day", "sick": "Sick day", "cramp-recovery": "Cramp recovery"}
 
 
@@ -127,7 +128,15 @@ class Stats:
     streaks: StreakSummary
     total_finished: int
     total_minutes: int
-    minutes_by_area: dict[str, int]
+    # The last 30 days, each session once under its routine's main area, so the parts add up
+    # to recent_minutes; "other" holds sessions of routines no longer in the catalog.
+    recent_minutes: int
+    recent_by_area: dict[str, int]
+
+    @property
+    def minutes_by_area(self) -> dict[str, int]:
+        """Return the last 30 days' minutes per body area, as the API shows them."""
+        return {area: self.recent_by_area[area] for area in AREAS}
 
     def as_json(self) -> dict[str, Any]:
         """Return the stats in the API's shape."""
@@ -145,29 +154,42 @@ class Stats:
         }
 
 
-def minutes_by_area(user_id: int, since: date) -> dict[str, int]:
-    """Sum session minutes per body area since a date (a session counts for each area)."""
+def split_minutes(seconds: dict[str, int]) -> dict[str, int]:
+    """Round seconds per key to whole minutes whose sum is the total's whole minutes."""
+    out = {key: value // 60 for key, value in seconds.items()}
+    short = sum(seconds.values()) // 60 - sum(out.values())
+    # Largest remainders first (ties in the keys' order), so the parts add up to the total.
+    order = sorted(seconds, key=lambda key: -(seconds[key] % 60))
+    for key in order[:short]:
+        out[key] += 1
+    return out
+
+
+def seconds_by_main_area(user_id: int, since: date) -> dict[str, int]:
+    """Sum session seconds since a date under each routine's main area (its first), once each."""
     rows = db.session.execute(
         select(Completion.areas, func.sum(Completion.seconds_done))
         .where(Completion.user_id == user_id, Completion.local_date >= since)
         .group_by(Completion.areas)
     )
     seconds = dict.fromkeys(AREAS, 0)
+    seconds[OTHER_AREA] = 0
     for areas, total in rows:
-        for area in (areas or "").split(","):
-            if area in seconds:
-                seconds[area] += int(total or 0)
-    return {area: value // 60 for area, value in seconds.items()}
+        main = (areas or "").split(",")[0]
+        seconds[main if main in AREAS else OTHER_AREA] += int(total or 0)
+    return seconds
 
 
 def stats_for(user: User, now: datetime) -> Stats:
     """Compute a user's stats as of now, in their current time zone."""
     today = today_for(user, now)
+    recent = split_minutes(seconds_by_main_area(user.id, today - timedelta(days=29)))
     return Stats(
         streaks=streak_summary(user, today),
         total_finished=user.finished_count,
         total_minutes=user.seconds_total // 60,
-        minutes_by_area=minutes_by_area(user.id, today - timedelta(days=29)),
+        recent_minutes=sum(recent.values()),
+        recent_by_area={k: v for k, v in recent.items() if k in AREAS or v},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -105,3 +106,20 @@ def test_a_session_shows_the_same_time_stretching_as_the_done_screen(
     assert "counts the holds, not getting ready or moving between poses" in html
     player = user_client.get("/routines/calf-reset/play").get_data(as_text=True)
     assert "<dt>Time stretching</dt>" in player
+
+
+def test_minutes_by_area_add_up_to_the_total_shown(user_client: FlaskClient) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    # back-unwind covers back and abdomen: its 5 min count once, under back (listed first).
+    for routine, held in (("back-unwind", 300), ("calf-reset", 95), ("calf-reset", 95)):
+        assert user_client.post("/api/completions", json=body(
+            routine=routine, started_at=start.isoformat(),
+            ended_at=(start + timedelta(minutes=6)).isoformat(),
+            seconds_done=held)).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    shown = re.findall(r'class="pill pill-(\w+)">\w+: (\d+) min</li>', html)
+    parts = {area: int(minutes) for area, minutes in shown}
+    total = int(re.search(r"(\d+) min in all\. Each session counts once", html).group(1))
+    assert parts == {"legs": 3, "abdomen": 0, "back": 5}
+    assert sum(parts.values()) == total == 8  # 490 s, not 5 + 5 + 3 counting back-unwind twice
+    assert user_client.get("/api/stats").get_json()["minutes_by_area"] == parts
