@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .catalog import AREAS, SITUATIONS, Pose, Routine
+from .catalog import AREAS, SITUATION_LABELS, SITUATIONS, Pose, Routine
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,31 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
             raise FilterError("max_minutes must be a whole number of minutes above 0")
         max_minutes = int(raw_max)
     return Filters(area, situation, max_minutes)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One filter in use, as the summary line shows it, with the URL that drops it."""
+
+    label: str
+    remove_url: str
+
+
+def active_filters(
+    filters: Filters, url_for_filters: Callable[[Filters], str]
+) -> list[ActiveFilter]:
+    """List the filters in use, area first, each with the URL of the list without it."""
+    out = []
+    if filters.area is not None:
+        out.append(ActiveFilter(filters.area.capitalize(),
+                                url_for_filters(replace(filters, area=None))))
+    if filters.situation is not None:
+        out.append(ActiveFilter(SITUATION_LABELS[filters.situation],
+                                url_for_filters(replace(filters, situation=None))))
+    if filters.max_minutes is not None:
+        out.append(ActiveFilter(f"≤ {filters.max_minutes} min",
+                                url_for_filters(replace(filters, max_minutes=None))))
+    return out
 
 
 def filter_routines(routines: Iterable[Routine], filters: Filters) -> list[Routine]:

@@ -188,3 +188,21 @@ def test_a_bad_filter_is_not_kept_for_the_next_visitor(app) -> None:
     assert app.test_client().get("/routines?area=elbow").status_code == 400
     assert app.test_client().get("/routines?area=legs").status_code == 200
     assert app.test_client().get("/routines?area=elbow").status_code == 400
+
+
+def test_active_filters_are_summed_up_each_removable(client: FlaskClient) -> None:
+    """With filters on, one line names them, each linking to the list without it."""
+    html = client.get("/routines?situation=bedtime&max_minutes=10").get_data(as_text=True)
+    count = len(_titles(html))
+    assert f"Showing {count} routine" in html
+    assert re.search(r'href="/routines\?max_minutes=10" aria-label="Remove filter: Bedtime">'
+                     r"Bedtime ", html)
+    assert re.search(r'href="/routines\?situation=bedtime" aria-label="Remove filter: ≤ 10 min">',
+                     html)
+    assert re.search(r'<a class="filter-clear" href="/routines">Clear all</a>', html)
+
+
+def test_without_filters_there_is_nothing_to_clear(client: FlaskClient) -> None:
+    html = client.get("/routines").get_data(as_text=True)
+    assert "Clear all" not in html and "Remove filter" not in html
+    assert f"Showing all {len(_titles(html))} routines" in html

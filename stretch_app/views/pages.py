@@ -9,7 +9,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..browse import FilterError, Filters, filter_routines, parse_filters
+from ..browse import FilterError, Filters, active_filters, filter_routines, parse_filters
 from ..browse import routine_detail as build_detail
 from ..catalog import AREAS, SITUATIONS
 from ..extensions import db
@@ -55,6 +55,7 @@ def routines() -> Any:
             "routines.html",
             routines=found,
             filters=filters,
+            active=active_filters(filters, _filters_url),
             error=error,
             situations=SITUATIONS,
             minute_choices=MINUTE_CHOICES,
@@ -62,6 +63,11 @@ def routines() -> Any:
         ),
         status,
     )
+
+
+def _filters_url(filters: Filters) -> str:
+    """Return the /routines URL showing these filters."""
+    return _chip_url(filters)
 
 
 def _chip_url(filters: Filters, **change: Any) -> str:
