@@ -17,8 +17,9 @@ SAFETY_NOTE = (
 TIPS: tuple[tuple[str, str], ...] = (
     (
         "after-exercise",
-        "Drink a glass of water now, and have something with potassium or sodium soon, such "
-        "as a banana or a salted snack: hard exercise costs fluid and salts.",
+        "Hard exercise costs fluid and salts: drink water now and have potassium or sodium "
+        "soon, such as a banana or a salted snack. Told to limit salt or fluids? Follow your "
+        "doctor.",
     ),
     (
         "warm-up",

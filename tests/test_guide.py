@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from stretch_app.catalog import load_catalog
 from stretch_app.diary.entries import DOCTOR_SIGNS
-from stretch_app.diary.relief import CRAMP_NOW_LOCATIONS
-from stretch_app.guidance import DEFAULT_TIP, TIPS, tip_for
+from stretch_app.diary.relief import CRAMP_NOW_LOCATIONS, RELIEF
+from stretch_app.guidance import DEFAULT_TIP, SAFETY_NOTE, TIPS, tip_for
+
+ROOT = Path(__file__).resolve().parent.parent
+# Bouncing or pulsing named as something to do, not as something to avoid.
+BOUNCE = re.compile(r"\b(puls\w*|bounc\w*|bobb\w*)\b", re.I)
+NOT_BEFORE = re.compile(r"\b(not|never|without|no)\W+(\w+\W+){0,2}$", re.I)
 
 
 def text_of(html: str) -> str:
@@ -154,3 +161,51 @@ def test_the_abdomen_is_called_the_same_on_home_and_the_guide(
     assert re.search(r'href="/routines\?area=abdomen">Abdomen routines <span', guide)
     for page in (home, guide):
         assert "Belly routines" not in page and "legs, belly and back" not in page
+
+
+def advice_to_bounce(text: str) -> list[str]:
+    """Return the words in `text` that tell people to bounce or pulse (not to avoid it)."""
+    return [m[0] for m in BOUNCE.finditer(text) if not NOT_BEFORE.search(text[:m.start()])]
+
+
+def test_advice_to_bounce_is_found_and_warnings_against_it_are_not() -> None:
+    assert advice_to_bounce("Keep it short and active; gently pulse in and out.") == ["pulse"]
+    assert advice_to_bounce("Move into each stretch gently. Do not bounce or pulse.") == []
+    assert advice_to_bounce("Hold still, without bouncing, and breathe slowly.") == []
+    assert advice_to_bounce("Never bounce or pull yourself down.") == []
+
+
+def test_no_advice_anywhere_tells_people_to_bounce_or_pulse(client: FlaskClient) -> None:
+    library = load_catalog(ROOT / "routines", ROOT / "static")
+    texts = [(f"routine {r.slug}", step.note or "") for r in library.routines.values()
+             for step in r.steps]
+    texts += [(f"pose {p.id}", " ".join((*p.instructions, p.cue, *p.cautions, p.easier)))
+              for p in library.poses.values()]
+    texts += [(f"tip {situation}", tip) for situation, tip in TIPS]
+    texts += [("tip default", DEFAULT_TIP), ("safety note", SAFETY_NOTE)]
+    texts += [(f"relief {place}", " ".join(relief.steps)) for place, relief in RELIEF.items()]
+    texts += [(path, text_of(client.get(path).get_data(as_text=True)))
+              for path in ("/guide", "/safety", "/cramp-now")]
+    told = {where: found for where, text in texts if (found := advice_to_bounce(text))}
+    assert told == {}
+    # The safety page says the same as every step: smooth, controlled movement.
+    safety = text_of(client.get("/safety").get_data(as_text=True))
+    assert "Do not bounce or pulse" in safety and "smoothly and under control" in safety
+
+
+LIMIT_SALT = "told to limit salt or fluids"
+
+
+def test_salt_and_fluid_advice_defers_to_the_doctor(client: FlaskClient) -> None:
+    guide = text_of(client.get("/guide").get_data(as_text=True))
+    assert "a salted snack or a cup of broth helps" in guide
+    salt = guide.split("a salted snack or a cup of broth helps.")[1]
+    assert salt.lstrip().startswith(f"If you have been {LIMIT_SALT}, for example for a heart, "
+                                    "kidney or blood-pressure condition, follow your doctor's "
+                                    "advice instead.")
+    water = guide.split("Drink enough water.")[1].split("Eat foods rich")[0]
+    assert "If a doctor has told you to limit fluids, follow their advice instead." in water
+    # The player's tip after exercise carries the same caveat wherever it suggests salt.
+    for situation, tip in TIPS:
+        if "salt" in tip.replace("salts", ""):
+            assert "limit salt or fluids? Follow your doctor" in tip, situation
