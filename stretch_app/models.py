@@ -1,4 +1,4 @@
-"""Database models: users, sign-in throttles, completions, days off, cramp diary (UTC)."""
+"""Database models: users, sign-in throttles, completions, goals, days off, diary (UTC)."""
 
 from __future__ import annotations
 
@@ -115,6 +115,23 @@ class StreakRun(db.Model):
     first: Mapped[date]
     last: Mapped[date]
     length: Mapped[int]
+
+
+class WeeklyGoal(db.Model):
+    """A weekly goal and the ISO week (its Monday) from which it holds, until the next one.
+
+    Past weeks stay judged by the goal that held then; a user whose goal never changed has no
+    rows, and their current goal holds for every week.
+    """
+
+    __tablename__ = "weekly_goals"
+    __table_args__ = (UniqueConstraint("user_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    week: Mapped[date]
+    goal: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DayOff(db.Model):

@@ -20,9 +20,9 @@ from .completions import (
 from .database import insert_for
 from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
-from .inputs import ISO_DATE, InputError
+from .inputs import ISO_DATE, InputError, today_for
 from .models import Completion, CrampEntry, DayOff, User
-from .stats import recount_totals, refresh_streaks
+from .stats import record_goal_change, recount_totals, refresh_streaks
 from .timezones import is_valid_zone
 
 FORMAT = "limber-export"
@@ -231,7 +231,9 @@ def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
             current_off[item.day] = DayOff(day=item.day, kind=item.kind)
             off_added += 1
     s = doc.settings
+    previous = user.weekly_goal
     user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
+    record_goal_change(user, previous, today_for(user, now))
     user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
     db.session.flush()
     recount_totals(user)

@@ -12,7 +12,7 @@ from .catalog import AREAS
 from .database import insert_for
 from .extensions import db
 from .inputs import EARLIEST, InputError, today_for
-from .models import Completion, DayOff, StreakRun, User
+from .models import Completion, DayOff, StreakRun, User, WeeklyGoal, utcnow
 from .streaks import (
     Run,
     StreakSummary,
@@ -60,7 +60,8 @@ def refresh_streaks(user: User) -> None:
         per_week.setdefault(week_start(day), [0, 0])[1] += 1
     weeks = [(monday, a, o) for monday, (a, o) in per_week.items()]
     rows = [{"kind": "day", "run": run} for run in day_runs(active, off)]
-    rows += [{"kind": "week", "run": run} for run in week_runs(weeks, user.weekly_goal)]
+    goals = goal_changes(user.id)
+    rows += [{"kind": "week", "run": run} for run in week_runs(weeks, user.weekly_goal, goals)]
     db.session.execute(delete(StreakRun).where(StreakRun.user_id == user.id))
     db.session.add_all(
         StreakRun(user_id=user.id, kind=r["kind"], first=r["run"].first, last=r["run"].last,
@@ -68,6 +69,29 @@ def refresh_streaks(user: User) -> None:
         for r in rows
     )
     db.session.flush()
+
+
+def goal_changes(user_id: int) -> list[tuple[date, int]]:
+    """Return the user's goal changes as (first monday, goal), oldest first."""
+    rows = db.session.execute(select(WeeklyGoal.week, WeeklyGoal.goal)
+                              .where(WeeklyGoal.user_id == user_id).order_by(WeeklyGoal.week))
+    return [(week, goal) for week, goal in rows]
+
+
+def record_goal_change(user: User, previous: int, today: date) -> None:
+    """Keep the goal just set from this week on, and the one before for the weeks before."""
+    if user.weekly_goal == previous:
+        return
+    if not goal_changes(user.id):
+        # The first change: until this week, the goal that held all along.
+        db.session.add(WeeklyGoal(user_id=user.id, week=week_start(EARLIEST.date()),
+                                  goal=previous))
+    stmt = insert_for(WeeklyGoal).values(user_id=user.id, week=week_start(today),
+                                         goal=user.weekly_goal, created_at=utcnow())
+    stmt = stmt.on_conflict_do_update(index_elements=["user_id", "week"],
+                                      set_={"goal": user.weekly_goal})
+    db.session.flush()
+    db.session.execute(stmt)
 
 
 def recount_totals(user: User) -> None:

@@ -9,7 +9,7 @@ goal when its active days reach it, lowered by its days off (a week wholly off i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,16 +55,29 @@ def day_runs(active: Iterable[date], off: Iterable[date]) -> list[Run]:
     return runs
 
 
-def week_runs(weeks: Iterable[tuple[date, int, int]], goal: int) -> list[Run]:
+def goal_for_week(changes: Sequence[tuple[date, int]], monday: date, goal: int) -> int:
+    """Return the goal that held in a week: the last change from it or before, else `goal`."""
+    held = goal
+    for week, changed in sorted(changes):
+        if week > monday:
+            break
+        held = changed
+    return held
+
+
+def week_runs(weeks: Iterable[tuple[date, int, int]], goal: int,
+              changes: Sequence[tuple[date, int]] = ()) -> list[Run]:
     """Return runs of consecutive weeks meeting the goal or wholly off, from weekly counts.
 
-    Rows are (monday, active days, days off); a week without a row was missed.
+    Rows are (monday, active days, days off); a week without a row was missed. `changes` are
+    (first monday, goal) pairs: each week is judged by the goal that held then.
     """
     runs: list[Run] = []
     first = last = None
     length = 0
+    changes = sorted(changes)
     for monday, active, off in sorted(weeks):
-        need = week_requirement(goal, off)
+        need = week_requirement(goal_for_week(changes, monday, goal), off)
         ok = need == 0 or active >= need
         if ok and last is not None and monday - last == timedelta(weeks=1):
             last = monday

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -14,8 +15,9 @@ from werkzeug.security import check_password_hash
 from ..auth import authenticate, end_all_sessions, hash_password, normalise_login, start_session
 from ..extensions import db
 from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
+from ..inputs import today_for
 from ..models import User
-from ..stats import refresh_streaks
+from ..stats import record_goal_change, refresh_streaks
 from ..timezones import zone_names
 
 bp = Blueprint("accounts", __name__)
@@ -127,7 +129,9 @@ def settings() -> Any:
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
+            previous = user.weekly_goal
             form.populate_obj(user)
+            record_goal_change(user, previous, today_for(user, datetime.now(UTC)))
             refresh_streaks(user)  # the weekly goal decides which weeks count
             db.session.commit()
             flash("Settings saved.", "success")
