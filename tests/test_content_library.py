@@ -1,15 +1,19 @@
 """Checks over the real content library in routines/ (poses and routines).
 
 These guard the shape of the library as a whole: every pose is used and illustrated, every
-body area has enough routines of every length, text stays within the limits in
-docs/CONTENT.md, and per-side poses are timed fairly on both sides.
+body area has enough routines of every length, /routines offers a balanced choice by area and
+by length, text stays within the limits in docs/CONTENT.md, and per-side poses are timed
+fairly on both sides.
 """
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from stretch_app.catalog import Catalog, load_catalog
 
@@ -151,6 +155,43 @@ def test_every_area_has_a_routine_in_every_length_band(
         if area in routine.areas and _band_of(routine.total_seconds) == band
     ]
     assert found, f"no {area} routine lasting {band}"
+
+
+@pytest.fixture
+def library_client(make_app: Callable[..., Flask]) -> FlaskClient:
+    """Return a client of the app serving the real content library."""
+    return make_app(CONTENT_DIR=str(ROUTINES_DIR)).test_client()
+
+
+def _listed(client: FlaskClient, query: str) -> list[dict]:
+    response = client.get(f"/api/routines?{query}")
+    assert response.status_code == 200, query
+    return response.get_json()["routines"]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_has_five_routines_mainly_for_it(library_client: FlaskClient, area: str) -> None:
+    # A routine is mainly for its first area (docs/CONTENT.md); filtering by an area should
+    # offer a real choice of routines built around it, not only ones that touch it in passing.
+    listed = _listed(library_client, f"area={area}")
+    mainly = [routine["slug"] for routine in listed if routine["areas"][0] == area]
+    assert len(mainly) >= 5, f"{area}: only {len(mainly)} routines mainly for it: {mainly}"
+
+
+def test_every_length_filter_adds_at_least_two_routines(library_client: FlaskClient) -> None:
+    # Each "<= N min" chip on /routines must bring in at least two routines that the next
+    # shorter chip does not show, judged by the length the player takes (prep and moves too).
+    page = library_client.get("/routines").get_data(as_text=True)
+    offered = sorted({int(m) for m in re.findall(r"max_minutes=(\d+)", page)})
+    assert len(offered) >= 3, f"length filters on /routines: {offered}"
+    shorter: set[str] = set()
+    for minutes in offered:
+        listed = _listed(library_client, f"max_minutes={minutes}")
+        assert all(routine["total_seconds"] <= minutes * 60 for routine in listed)
+        shown = {routine["slug"] for routine in listed}
+        added = sorted(shown - shorter)
+        assert len(added) >= 2, f"<= {minutes} min adds only {added} to the shorter filter"
+        shorter = shown
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
