@@ -1,0 +1,1 @@
+"""Reminders: schedules, Web Push and calendar files."""
