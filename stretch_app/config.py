@@ -57,6 +57,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CACHE_TYPE": "SimpleCache",
         "CACHE_DEFAULT_TIMEOUT": 600,
         "CACHE_THRESHOLD": 500,
+        # Web Push (reminders/push.py): the VAPID contact, the key (None: made once in the
+        # instance folder), the send timeout, and whether a local receiver may stand in.
+        "VAPID_SUBJECT": "mailto:limber@localhost",
+        "VAPID_PRIVATE_KEY": None,
+        "PUSH_TIMEOUT_S": 10,
+        "PUSH_ALLOW_LOOPBACK": True,
     }
 
 
@@ -83,6 +89,10 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         if value not in {"NORMAL", "FULL"}:
             raise ConfigError("LIMBER_SQLITE_SYNCHRONOUS must be NORMAL or FULL")
         out["SQLITE_SYNCHRONOUS"] = value
+    if env.get("LIMBER_VAPID_SUBJECT"):
+        out["VAPID_SUBJECT"] = env["LIMBER_VAPID_SUBJECT"].strip()
+    if env.get("LIMBER_VAPID_PRIVATE_KEY"):
+        out["VAPID_PRIVATE_KEY"] = env["LIMBER_VAPID_PRIVATE_KEY"]
     return out
 
 
@@ -101,6 +111,7 @@ def apply_production_rules(config: dict[str, Any]) -> None:
     if not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when LIMBER_ENV=production")
     config["DEBUG"] = False
+    config["PUSH_ALLOW_LOOPBACK"] = False
     config["SESSION_COOKIE_SECURE"] = True
     config["REMEMBER_COOKIE_SECURE"] = True
     # The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only, path /.
