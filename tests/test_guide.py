@@ -108,6 +108,37 @@ def test_cramp_now_without_javascript_shows_the_stretch(client: FlaskClient) -> 
     assert 'id="cn-choose" aria-labelledby="cn-choose-title" >' in chooser
 
 
+def test_cramp_now_shows_each_reliefs_cautions_beside_its_pose(
+        make_app: Callable[..., Flask]) -> None:
+    client = make_app(CONTENT_DIR=None).test_client()  # the real library's relief poses
+    belly = client.get("/cramp-now?where=abdomen").get_data(as_text=True)
+    care = text_of(belly.split('id="cn-care"')[1].split('class="cn-main"')[0])
+    assert "Take care" in care
+    assert "If you are pregnant, call your midwife or doctor about belly pain or cramps." in care
+    assert ("Belly breathing: If you feel light-headed, let your breathing return to normal. "
+            "If lying flat is uncomfortable, or in later pregnancy, prop your head and back on "
+            "pillows.") in care
+    assert "Sphinx" not in belly and "Lie on your front" not in belly
+    for place in CRAMP_NOW_LOCATIONS:
+        page = client.get(f"/cramp-now?where={place}").get_data(as_text=True)
+        care_box = page.split('id="cn-care"')[1].split(">")[0]
+        assert "hidden" not in care_box, place
+        assert page.count("<li><strong>") >= 1, place
+    calf = client.get("/cramp-now?where=calf").get_data(as_text=True)
+    calf_care = text_of(calf.split('id="cn-care"')[1].split('class="cn-main"')[0])
+    assert "Skip it for now if you have a recent calf or ankle injury." in calf_care
+    assert "pregnant" not in calf_care
+
+
+def test_cramp_now_waits_for_start(client: FlaskClient) -> None:
+    page = client.get("/cramp-now?where=calf").get_data(as_text=True)
+    # The timer shows the full hold; the script offers Start before Pause and "It eased".
+    assert re.search(r'id="cn-timer"[^>]*>0:30<', page)
+    assert re.search(r'<div class="cn-controls cn-ready" id="cn-ready" hidden>\s*'
+                     r'<button class="button button-start" type="button" id="cn-start">Start<',
+                     page)
+
+
 @pytest.mark.parametrize("path", ["/", "/routines", "/guide", "/safety", "/cramp-now", "/login",
                                   "/no-such-page"])
 def test_every_page_has_one_cramp_now_link_and_the_guide(client: FlaskClient, path: str) -> None:

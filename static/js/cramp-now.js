@@ -1,4 +1,5 @@
-// "Cramp now": pick where it hurts → one relief stretch with a timer → an optional diary line.
+// "Cramp now": pick where it hurts → read the relief stretch and its cautions → Start the
+// timer → an optional diary line.
 //
 // A self-contained page plus this module (and queue.js, which every page loads), so it keeps
 // working offline once cached. Everything the page needs is in <script id="cramp-now-data">.
@@ -96,9 +97,14 @@ function startPage(root, data) {
     title: $("cn-stretch-title"),
     figure: $("cn-figure"),
     image: $("cn-image"),
+    care: $("cn-care"),
+    careNote: $("cn-care-note"),
+    cautions: $("cn-cautions"),
     timer: $("cn-timer"),
     progress: $("cn-progress"),
     steps: $("cn-steps"),
+    ready: $("cn-ready"),
+    start: $("cn-start"),
     controls: $("cn-controls"),
     pause: $("cn-pause"),
     restart: $("cn-restart"),
@@ -146,12 +152,31 @@ function startPage(root, data) {
     el.after.hidden = state !== "after";
   }
 
+  function listItems(texts) {
+    return texts.map((text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      return li;
+    });
+  }
+
+  function cautionItems(groups) {
+    return groups.map((group) => {
+      const li = document.createElement("li");
+      const name = document.createElement("strong");
+      name.textContent = `${group.pose}:`;
+      li.append(name, ` ${group.items.join(" ")}`);
+      return li;
+    });
+  }
+
   function choose(id) {
     const loc = byId.get(id);
     if (!loc) return;
     current = loc;
-    startedAt = new Date();
+    startedAt = new Date(); // when the cramp was reported, not when the timer starts
     announcedHalf = false;
+    timer.stop();
     el.where.textContent = loc.label;
     el.title.textContent = loc.title;
     if (loc.image) {
@@ -161,25 +186,36 @@ function startPage(root, data) {
     } else {
       el.figure.hidden = true;
     }
-    el.steps.replaceChildren(
-      ...loc.steps.map((text) => {
-        const li = document.createElement("li");
-        li.textContent = text;
-        return li;
-      }),
-    );
-    el.controls.hidden = false;
-    el.pause.textContent = "Pause";
+    el.careNote.textContent = loc.note || "";
+    el.careNote.hidden = !loc.note;
+    el.cautions.replaceChildren(...cautionItems(loc.cautions));
+    el.care.hidden = !loc.note && loc.cautions.length === 0;
+    el.steps.replaceChildren(...listItems(loc.steps));
+    el.timer.textContent = formatClock(loc.seconds * 1000);
+    el.progress.value = 0;
+    el.controls.hidden = true;
+    el.ready.hidden = false;
     show("stretch");
     el.title.focus({ preventScroll: true });
     window.scrollTo(0, 0);
-    el.live.textContent = `${loc.title}. Hold for ${loc.seconds} seconds.`;
-    timer.start(loc.seconds);
+    el.live.textContent = `${loc.title}. Read the steps, then tap Start to hold for ${loc.seconds} seconds.`;
+  }
+
+  function startStretch() {
+    if (!current) return;
+    announcedHalf = false;
+    el.ready.hidden = true;
+    el.controls.hidden = false;
+    el.pause.textContent = "Pause";
+    el.pause.focus({ preventScroll: true });
+    el.live.textContent = `Hold for ${current.seconds} seconds.`;
+    timer.start(current.seconds);
   }
 
   function showAfter() {
     timer.stop();
     el.controls.hidden = true;
+    el.ready.hidden = true;
     el.saved.hidden = true;
     el.signin.hidden = true;
     el.form.hidden = false;
@@ -215,12 +251,8 @@ function startPage(root, data) {
       el.pause.textContent = "Pause";
     }
   });
-  el.restart.addEventListener("click", () => {
-    if (!current) return;
-    announcedHalf = false;
-    el.pause.textContent = "Pause";
-    timer.start(current.seconds);
-  });
+  el.start.addEventListener("click", startStretch);
+  el.restart.addEventListener("click", startStretch);
   el.eased.addEventListener("click", showAfter);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && timer.running) timer.refresh();

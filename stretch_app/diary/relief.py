@@ -16,12 +16,13 @@ from .entries import LOCATIONS, STRENGTH_MAX, STRENGTH_MIN
 
 @dataclass(frozen=True)
 class Relief:
-    """One relief stretch for a place that cramps (pose ids in order of preference)."""
+    """One relief stretch for a place that cramps: the poses its steps offer, pictured first."""
 
     title: str
     poses: tuple[str, ...]
     seconds: int
     steps: tuple[str, ...]
+    note: str | None = None
 
 
 CRAMP_NOW_LOCATIONS: tuple[str, ...] = ("calf", "foot", "thigh", "abdomen", "back")
@@ -47,7 +48,7 @@ RELIEF: Mapping[str, Relief] = MappingProxyType({
         ),
     ),
     "thigh": Relief(
-        "Thigh stretch", ("lying-hamstring-stretch", "standing-hamstring-stretch"), 30,
+        "Thigh stretch", ("lying-hamstring-stretch", "standing-quad-stretch"), 30,
         (
             "Back of the thigh: lie on your back and raise the leg, a towel round the foot, "
             "until you feel a gentle pull.",
@@ -56,14 +57,19 @@ RELIEF: Mapping[str, Relief] = MappingProxyType({
             "Hold still, without bouncing, and breathe slowly.",
         ),
     ),
+    # Breathing lying on the back or side, not a backbend on the belly: safe in pregnancy.
     "abdomen": Relief(
-        "Belly stretch", ("sphinx", "belly-breathing"), 40,
+        "Belly breathing", ("belly-breathing",), 60,
         (
-            "Lie on your front and rest on your forearms, elbows under your shoulders.",
-            "Let your belly lengthen and breathe slowly and deeply into it.",
-            "If lying on your front is uncomfortable, lie on your back with knees bent and "
-            "breathe into your belly instead.",
+            "Lie on your back with your knees bent and feet flat, or on your side with a "
+            "pillow between your knees.",
+            "Rest one hand on your belly and breathe in slowly through your nose, letting "
+            "your belly rise.",
+            "Breathe out gently, a little longer than the breath in, and let your belly "
+            "soften.",
+            "Keep breathing slowly like this while the timer runs.",
         ),
+        "If you are pregnant, call your midwife or doctor about belly pain or cramps.",
     ),
     "back": Relief(
         "Back release", ("childs-pose", "knees-to-chest"), 40,
@@ -86,13 +92,17 @@ def relief_plan(
 ) -> dict[str, Any]:
     """Return one place's relief stretch as the Cramp now page uses it (picture if known)."""
     relief = RELIEF[location]
-    pose = next((poses[p] for p in relief.poses if p in poses), None)
+    offered = [poses[p] for p in relief.poses if p in poses]
+    pose = offered[0] if offered else None
     return {
         "id": location,
         "label": LOCATIONS[location],
         "title": relief.title,
         "seconds": relief.seconds,
         "steps": list(relief.steps),
+        "note": relief.note,
+        # Every pose the steps offer, with its own cautions from its content file.
+        "cautions": [{"pose": p.name, "items": list(p.cautions)} for p in offered],
         "pose": pose.id if pose else None,
         "pose_name": pose.name if pose else None,
         "image": image_url(pose.image) if pose else None,

@@ -92,6 +92,7 @@ def test_cramp_now_offline_then_sent_after_signing_in(
     page.wait_for_function("document.getElementById('cn-image').naturalWidth > 0")
     timer = page.get_by_role("timer")
     expect(timer).to_have_text("0:30")
+    page.get_by_role("button", name="Start", exact=True).click()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "cramp-now-stretch-phone.png"), full_page=True)
     assert page.evaluate(
@@ -150,6 +151,83 @@ def test_cramp_now_offline_then_sent_after_signing_in(
 
 
 OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Whether the element is inside the viewport and nothing (the tab bar, say) covers its middle.
+IN_REACH_JS = """(e) => {
+  const r = e.getBoundingClientRect();
+  const inside = r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return inside && r.height > 0 && (hit === e || e.contains(hit));
+}"""
+SCREENS = {
+    "390x844": ("phone", {"width": 390, "height": 844}),
+    "844x390": ("phone", {"width": 844, "height": 390}),
+    "360x740": ("phone", {"width": 360, "height": 740}),
+    "1366x768": ("laptop", {"width": 1366, "height": 768}),
+}
+
+
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+def test_cramp_now_shows_cautions_waits_for_start_and_keeps_it_eased_in_reach(
+    new_page: Any, screen: str
+) -> None:
+    device, viewport = SCREENS[screen]
+    page = new_page(device, viewport=viewport)
+    page.clock.install(time=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    page.goto("/cramp-now")
+    page.get_by_role("link", name="Abdomen").click()
+    expect(page.locator("#cn-stretch-title")).to_have_text("Belly breathing")
+    expect(page.locator("#cn-image")).to_have_attribute(
+        "src", re.compile(r"/poses/belly-breathing\.svg$"))
+
+    # The pose's own cautions, and the line for pregnancy, right under its picture.
+    care = page.locator("#cn-care")
+    expect(care).to_be_visible()
+    expect(care.get_by_role("heading", name="Take care")).to_be_visible()
+    expect(care).to_contain_text(
+        "If you are pregnant, call your midwife or doctor about belly pain or cramps.")
+    expect(care).to_contain_text("in later pregnancy, prop your head and back on pillows")
+    picture = page.locator("#cn-figure").bounding_box()
+    box = care.bounding_box()
+    assert picture and box
+    assert 0 <= box["y"] - (picture["y"] + picture["height"]) <= 24
+    assert abs(box["x"] - picture["x"]) <= 1
+    expect(page.get_by_text("Sphinx")).to_have_count(0)
+
+    # Nothing runs until Start: reading the steps costs no stretching time.
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text("1:00")
+    expect(page.get_by_role("button", name="It eased")).to_be_hidden()
+    page.clock.run_for(15_000)
+    expect(timer).to_have_text("1:00")
+    start = page.get_by_role("button", name="Start", exact=True)
+    assert start.evaluate(IN_REACH_JS)
+    start.click()
+    expect(page.get_by_role("button", name="Pause")).to_be_focused()
+    page.clock.run_for(10_000)
+    expect(timer).to_have_text("0:50")
+
+    # "It eased" and the time left are in reach without scrolling, and stay there.
+    eased = page.get_by_role("button", name="It eased")
+    assert page.evaluate("scrollY") == 0
+    assert eased.evaluate(IN_REACH_JS), screen
+    assert timer.evaluate(IN_REACH_JS), screen
+    page.locator("#cn-steps li").last.scroll_into_view_if_needed()
+    assert eased.evaluate(IN_REACH_JS), screen
+    assert page.evaluate(OVERFLOW_JS) <= 0
+    eased.click()
+    expect(page.get_by_role("heading", name="Well done. How was it?")).to_be_visible()
+
+
+@pytest.mark.parametrize("place", ["calf", "foot", "thigh", "back"])
+def test_every_place_shows_its_cautions(new_page: Any, place: str) -> None:
+    page = new_page("phone")
+    page.goto("/cramp-now")
+    page.locator(f"[data-where={place}]").click()
+    care = page.locator("#cn-care")
+    expect(care).to_be_visible()
+    expect(care.locator("li")).to_have_count(2)
+    expect(care.locator("li strong").first).to_have_text(re.compile(r"\w.*:$"))
+    expect(page.locator("#cn-care-note")).to_be_hidden()
 
 
 def test_diary_pages_fit_and_print(new_page: Any, live_server: LiveServer, device: str) -> None:
