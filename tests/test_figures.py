@@ -10,6 +10,7 @@ import pytest
 
 from stretch_app.catalog import load_catalog
 from tools.figures import FigureError, draw_all, load_figure, render_figure
+from tools.figures.skeleton import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "routines" / "figures"
@@ -172,6 +173,33 @@ def test_a_movement_turns_its_joints_rather_than_sliding_them() -> None:
     ]
     lengths = {round(math.dist(f[0:2], f[2:4]) + math.dist(f[2:4], f[4:6])) for f in frames}
     assert max(lengths) - min(lengths) <= 2  # a straight leg keeps its length through the swing
+
+
+def _joints(pose_id: str) -> dict[str, tuple[float, float]]:
+    """Return where each joint of a side-view pose's main position sits, y up from the floor."""
+    return Figure(load_figure(FIGURES / f"{pose_id}.toml"), "side").joints
+
+
+def _off_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return how far p lies from the segment a-b."""
+    ab, ap = (b[0] - a[0], b[1] - a[1]), (p[0] - a[0], p[1] - a[1])
+    t = max(0.0, min(1.0, (ap[0] * ab[0] + ap[1] * ab[1]) / (ab[0] ** 2 + ab[1] ** 2)))
+    return math.dist(p, (a[0] + t * ab[0], a[1] + t * ab[1]))
+
+
+@pytest.mark.parametrize("side", ["near", "far"])
+def test_happy_baby_holds_its_feet_up_and_knees_to_chest_hugs_its_shins(side: str) -> None:
+    # A blind check at phone size could not tell the two apart when they shared an outline.
+    baby = _joints("happy-baby")
+    knee, ankle, toe, hand = (baby[f"{side}_{j}"] for j in ("knee", "ankle", "toe", "hand"))
+    assert ankle[1] - knee[1] > 20  # shin upright, the foot well above the knee
+    assert abs(toe[1] - ankle[1]) < 1  # sole flat, facing the ceiling
+    assert _off_segment(hand, ankle, toe) < 4 < _off_segment(hand, knee, ankle)  # the foot held
+    assert ankle[1] > baby["hip"][1] + 30  # feet high over the hips
+    hug = _joints("knees-to-chest")
+    knee, ankle, hand = (hug[f"{side}_{j}"] for j in ("knee", "ankle", "hand"))
+    assert knee[1] - ankle[1] > 10  # shin folded down toward the buttocks
+    assert _off_segment(hand, knee, ankle) < 4 and math.dist(hand, knee) < 10  # below the knee
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
