@@ -10,6 +10,7 @@
 //   - caches are named by version; activating a new worker removes the old ones
 //   - Background Sync: the queue of sessions lives in localStorage, which a worker cannot
 //     read, so a `sync` event asks the open pages to send it
+//   - Web Push: a `push` shows a reminder; clicking it opens (or focuses) the page it names
 "use strict";
 
 const PLAN = {{ plan_json|safe }};
@@ -211,5 +212,65 @@ self.addEventListener("sync", (event) => {
     self.clients
       .matchAll({ type: "window", includeUncontrolled: true })
       .then((windows) => windows.forEach((w) => w.postMessage({ type: "flush-queue" }))),
+  );
+});
+
+// ---- reminders (Web Push) ------------------------------------------------------------------
+// The server sends {title, body, url, tag} (docs/DESIGN.md, Reminders). A click focuses a window
+// already at that URL or opens one; a URL on another origin opens the app's home page instead.
+
+const NOTIFICATION_ICON = "/static/icons/icon-192.png";
+const FALLBACK_TITLE = "Time to stretch";
+const FALLBACK_TAG = "limber-reminder";
+
+function appUrl(value) {
+  try {
+    const url = new URL(typeof value === "string" && value ? value : "/", self.location.origin);
+    return url.origin === self.location.origin ? url.href : absolute("/");
+  } catch {
+    return absolute("/");
+  }
+}
+
+function text(value, max) {
+  return typeof value === "string" ? value.trim().slice(0, max) : "";
+}
+
+function readMessage(data) {
+  if (!data) return {};
+  try {
+    const message = data.json();
+    return message && typeof message === "object" ? message : {};
+  } catch {
+    return {};
+  }
+}
+
+self.addEventListener("push", (event) => {
+  const message = readMessage(event.data);
+  // Every push must show a notification, so a message that cannot be read still shows one.
+  const title = text(message.title, 120) || FALLBACK_TITLE;
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: text(message.body, 300),
+      icon: NOTIFICATION_ICON,
+      tag: text(message.tag, 64) || FALLBACK_TAG,
+      renotify: true,
+      lang: "en",
+      data: { url: appUrl(message.url) },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = appUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((w) => w.url === target);
+      if (open) return open.focus();
+      return self.clients.openWindow(target);
+    })(),
   );
 });
