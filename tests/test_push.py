@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import stat
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from stretch_app.reminders.push import (
     send_push,
 )
 
+from .helpers import ROOT
 from .push_receiver import PushReceiver, b64url, unb64url
 
 PAYLOAD = {
@@ -172,6 +175,25 @@ def test_unusable_vapid_key_says_what_to_set(make_app: Callable[..., Flask], val
     app = make_app(env={"LIMBER_VAPID_PRIVATE_KEY": value})
     with pytest.raises(ConfigError, match="LIMBER_VAPID_PRIVATE_KEY must be a P-256"):
         public_key(app)
+
+
+def test_a_damaged_key_file_says_how_to_recover(make_app: Callable[..., Flask]) -> None:
+    app = make_app()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    (Path(app.instance_path) / KEY_FILE).write_text("-----BEGIN PRIVATE KEY-----\nbroken\n")
+    with pytest.raises(ConfigError, match="delete it to make a new one"):
+        public_key(app)
+
+
+def test_loading_the_module_does_not_load_the_push_library() -> None:
+    # Web workers import the reminders package; only a process that sends pays for aiohttp.
+    code = (
+        "import sys, stretch_app.reminders.push\n"
+        "print(sorted({'pywebpush', 'aiohttp'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
 
 
 def test_production_does_not_allow_loopback(production: Flask) -> None:
