@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from stretch_app.catalog import load_catalog
 from stretch_app.diary.entries import DOCTOR_SIGNS
+from stretch_app.diary.patterns import SUGGESTION_RULES
 from stretch_app.diary.relief import CRAMP_NOW_LOCATIONS, RELIEF
 from stretch_app.guidance import DEFAULT_TIP, SAFETY_NOTE, TIPS, tip_for
 
@@ -236,6 +237,12 @@ def test_salt_and_fluid_advice_defers_to_the_doctor(client: FlaskClient) -> None
                                     "advice instead.")
     water = guide.split("Drink enough water.")[1].split("Eat foods rich")[0]
     assert "If a doctor has told you to limit fluids, follow their advice instead." in water
+    # The diary's suggestions from patterns say the same.
+    for trigger, rule in SUGGESTION_RULES.items():
+        if "sodium" in rule.advice:
+            assert f"If you have been {LIMIT_SALT}, follow your doctor's advice" in rule.advice
+        if "sip through the day" in rule.advice:
+            assert "told you to limit fluids, follow their advice" in rule.advice, trigger
     # The player's tip after exercise carries the same caveat wherever it suggests salt.
     for situation, tip in TIPS:
         if "salt" in tip.replace("salts", ""):

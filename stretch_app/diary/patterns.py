@@ -193,12 +193,14 @@ SUGGESTION_RULES: Mapping[str, SuggestionRule] = MappingProxyType({
     ),
     "dehydration": SuggestionRule(
         (), None, "came when you had not drunk enough",
-        "Keep water in reach and sip through the day, more in the heat and when you exercise.",
+        "Keep water in reach and sip through the day, more in the heat and when you exercise. "
+        "If a doctor has told you to limit fluids, follow their advice instead.",
     ),
     "diet": SuggestionRule(
         (), None, "seemed linked to what you ate",
         "Foods with potassium, magnesium, calcium and some sodium help: bananas, potatoes, "
-        "beans, yoghurt, nuts and greens.",
+        "beans, yoghurt, nuts and greens. If you have been told to limit salt or fluids, "
+        "follow your doctor's advice instead.",
     ),
 })  # fmt: skip
 SUGGESTION_LIMIT = 3
