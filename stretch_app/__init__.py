@@ -150,6 +150,7 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .diary import bp as diary_bp
+    from .reminders.api import bp as reminders_bp
     from .views import accounts, api, history, pages
     from .views.guide import bp as guide_bp
     from .views.offline import bp as offline_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(guide_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(reminders_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -1,0 +1,298 @@
+"""Reminders end to end: the API, sending once per local date, quiet days, push and calendar."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import pytest
+import recurring_ical_events
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from stretch_app.extensions import db
+from stretch_app.models import DayOff, User
+from stretch_app.reminders.cli import reminders_cli, send_now
+from stretch_app.reminders.models import PushSubscription, Reminder, ReminderSend
+
+from .helpers import PASSWORD, completion_body, sign_up
+from .push_receiver import PushReceiver
+
+BEDTIME = {"days": [1, 2, 3, 4, 5, 6, 7], "time": "21:30", "routine": "calf-reset"}
+MONDAY = date(2026, 11, 2)  # London is on GMT: 21:30 local is 21:30 UTC
+
+
+@pytest.fixture
+def receiver() -> Any:
+    with PushReceiver() as push_service:
+        yield push_service
+
+
+def browser_subscription(receiver: PushReceiver, path: str = "/push/sub-1") -> dict[str, Any]:
+    flat = receiver.subscription(path)
+    return {"endpoint": flat["endpoint"], "expirationTime": None,
+            "keys": {"p256dh": flat["p256dh"], "auth": flat["auth"]}}
+
+
+def subscribe(client: FlaskClient, receiver: PushReceiver, path: str = "/push/sub-1") -> None:
+    response = client.post("/api/push-subscriptions", json=browser_subscription(receiver, path))
+    assert response.status_code == 201, response.get_json()
+
+
+def add_reminder(client: FlaskClient, **changes: Any) -> dict[str, Any]:
+    response = client.post("/api/reminders", json={**BEDTIME, **changes})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def send_at(app: Flask, moment: datetime) -> str:
+    result = app.test_cli_runner().invoke(reminders_cli, ["send", "--at", moment.isoformat()])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def sends(app: Flask) -> list[tuple[date, str]]:
+    with app.app_context():
+        return [(r.local_date, r.outcome) for r in db.session.execute(
+            select(ReminderSend).order_by(ReminderSend.local_date)).scalars()]
+
+
+def at(day: date, hours: int, minutes: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=UTC)
+
+
+def test_a_due_reminder_arrives_once_with_what_to_do_and_where(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    send_at(app, at(MONDAY, 21, 29))
+    assert receiver.received == []
+    send_at(app, at(MONDAY, 21, 31))
+    send_at(app, at(MONDAY, 21, 40))  # the loop runs every minute: still the one message
+    [message] = receiver.received
+    assert message.problems == []
+    assert message.payload["title"] == "Time to stretch"
+    assert message.payload["body"].startswith("Quick calf reset")
+    assert message.payload["url"] == "/routines/calf-reset/play"
+    assert sends(app) == [(MONDAY, "sent")]
+
+
+def test_no_reminder_on_a_day_with_a_finished_session(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    started = at(MONDAY, 18, 0)
+    done = user_client.post("/api/completions", json=completion_body(
+        started_at=started.isoformat(), ended_at=(started + timedelta(seconds=70)).isoformat()))
+    assert done.status_code == 201
+    send_at(app, at(MONDAY, 21, 31))
+    send_at(app, at(MONDAY + timedelta(days=1), 21, 31))
+    assert len(receiver.received) == 1  # Tuesday's only
+    assert sends(app) == [(MONDAY, "done"), (MONDAY + timedelta(days=1), "sent")]
+
+
+def test_no_reminder_on_a_day_off_or_a_day_the_schedule_leaves_out(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client, days=[1, 2])  # Monday and Tuesday
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        db.session.add(DayOff(user_id=user.id, day=MONDAY, kind="rest"))
+        db.session.commit()
+    for offset in range(3):  # Monday (off), Tuesday, Wednesday (not chosen)
+        send_at(app, at(MONDAY + timedelta(days=offset), 21, 31))
+    assert len(receiver.received) == 1
+    assert sends(app) == [(MONDAY, "day-off"), (MONDAY + timedelta(days=1), "sent")]
+
+
+def test_a_reminder_keeps_its_local_time_when_the_clocks_change(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    send_at(app, datetime(2026, 3, 28, 21, 31, tzinfo=UTC))  # GMT: 21:31 local
+    send_at(app, datetime(2026, 3, 29, 20, 31, tzinfo=UTC))  # BST: 21:31 local
+    send_at(app, datetime(2026, 3, 29, 21, 31, tzinfo=UTC))  # 22:31 local: already sent
+    assert len(receiver.received) == 2
+    assert sends(app) == [(date(2026, 3, 28), "sent"), (date(2026, 3, 29), "sent")]
+
+
+def test_runs_racing_each_other_send_exactly_one(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    moment = at(MONDAY, 21, 31)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                send_now(moment)
+                db.session.remove()
+        except BaseException as exc:  # reported below, with the thread's own error
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(receiver.received) == 1
+    assert sends(app) == [(MONDAY, "sent")]
+
+
+def test_a_subscription_the_push_service_calls_gone_is_deleted(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    receiver.answer(410)
+    send_at(app, at(MONDAY, 21, 31))
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(PushSubscription)).scalar() == 0
+    assert sends(app) == [(MONDAY, "failed")]
+
+
+def test_a_reminder_without_a_routine_suggests_something_short_for_the_usual_area(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client, routine=None)
+    send_at(app, at(MONDAY, 21, 31))
+    [message] = receiver.received
+    assert message.payload["url"].endswith("/play")
+
+
+def test_the_push_test_button_reaches_every_device(
+        user_client: FlaskClient, receiver: PushReceiver) -> None:
+    assert user_client.post("/api/push/test").status_code == 409  # no device yet
+    subscribe(user_client, receiver, "/push/phone")
+    subscribe(user_client, receiver, "/push/laptop")
+    response = user_client.post("/api/push/test")
+    assert response.get_json() == {"sent": 2, "failed": 0}
+    assert sorted(m.path for m in receiver.received) == ["/push/laptop", "/push/phone"]
+
+
+def test_unsubscribing_and_deleting_the_account_remove_subscriptions(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver, "/push/a")
+    subscribe(user_client, receiver, "/push/b")
+    gone = user_client.delete("/api/push-subscriptions",
+                              json={"endpoint": receiver.endpoint("/push/a")})
+    assert gone.status_code == 204
+    with app.app_context():
+        assert db.session.execute(select(PushSubscription.endpoint)).scalars().all() == [
+            receiver.endpoint("/push/b")]
+    deleted = user_client.post("/settings/delete", data={"del-password": PASSWORD})
+    assert deleted.status_code in (302, 303)
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(PushSubscription)).scalar() == 0
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://push.example.com/send/1",
+    "https://10.0.0.7/send/1",
+    "https://[::1]/send/1",
+    "https://169.254.169.254/latest",
+])
+def test_a_subscription_to_a_private_or_plain_http_address_is_refused(
+        app: Flask, user_client: FlaskClient, endpoint: str) -> None:
+    body = {"endpoint": endpoint, "keys": {"p256dh": "B" * 87, "auth": "A" * 22}}
+    response = user_client.post("/api/push-subscriptions", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "endpoint"
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(PushSubscription)).scalar() == 0
+
+
+def test_reminders_can_be_listed_changed_and_deleted(user_client: FlaskClient) -> None:
+    made = add_reminder(user_client, days=[1, 2, 3, 4, 5], time="08:00", routine=None)
+    assert made["days_text"] == "Weekdays" and made["time_zone"] == "Europe/London"
+    assert made["next_at"] is not None
+    changed = user_client.put(f"/api/reminders/{made['id']}",
+                              json={**BEDTIME, "enabled": False})
+    assert changed.status_code == 200
+    assert changed.get_json()["enabled"] is False and changed.get_json()["next_at"] is None
+    listed = user_client.get("/api/reminders").get_json()["reminders"]
+    assert [(r["time"], r["routine"]) for r in listed] == [("21:30", "calf-reset")]
+    assert user_client.delete(f"/api/reminders/{made['id']}").status_code == 204
+    assert user_client.get("/api/reminders").get_json() == {"reminders": []}
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"time": "25:00"}, "time"),
+    ({"time": "9:30"}, "time"),
+    ({"days": []}, "days"),
+    ({"days": [0]}, "days.0"),
+    ({"days": ["mon"]}, "days.0"),
+    ({"routine": "no-such-routine"}, "routine"),
+    ({"colour": "red"}, "colour"),
+])
+def test_a_bad_reminder_is_refused_with_the_field_named_and_nothing_saved(
+        user_client: FlaskClient, change: dict[str, Any], field: str) -> None:
+    response = user_client.post("/api/reminders", json={**BEDTIME, **change})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == field
+    assert user_client.get("/api/reminders").get_json() == {"reminders": []}
+
+
+def test_another_persons_reminder_is_not_found(app: Flask, user_client: FlaskClient) -> None:
+    made = add_reminder(user_client)
+    user_client.post("/logout")
+    sign_up(user_client, login="alex")
+    assert user_client.put(f"/api/reminders/{made['id']}", json=BEDTIME).status_code == 404
+    assert user_client.delete(f"/api/reminders/{made['id']}").status_code == 404
+    assert user_client.get(f"/reminders/{made['id']}.ics").status_code == 404
+    assert user_client.post(f"/api/reminders/{made['id']}/feed").status_code == 404
+    assert user_client.get("/api/reminders").get_json() == {"reminders": []}
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Reminder)).scalar() == 1
+
+
+def occurrences(ics: bytes, start: datetime, end: datetime) -> list[datetime]:
+    calendar = icalendar.Calendar.from_ical(ics)
+    return [e["DTSTART"].dt for e in recurring_ical_events.of(calendar).between(start, end)]
+
+
+def test_the_calendar_file_repeats_at_local_time_across_the_clock_change(
+        user_client: FlaskClient) -> None:
+    made = add_reminder(user_client, days=[6, 7])
+    response = user_client.get(made["calendar_url"])
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    ics = response.get_data()
+    lines = ics.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert b"\n" not in ics.replace(b"\r\n", b"")
+    calendar = icalendar.Calendar.from_ical(ics)
+    [event] = calendar.walk("VEVENT")
+    assert event["UID"] and event["DTSTAMP"]
+    [alarm] = event.walk("VALARM")
+    assert alarm["ACTION"] == "DISPLAY" and alarm["DESCRIPTION"]
+    assert alarm["TRIGGER"].dt == timedelta(0)
+    found = occurrences(ics, datetime(2027, 3, 20), datetime(2027, 4, 5))
+    assert [(d.date(), d.hour, d.minute) for d in found] == [
+        (date(2027, 3, 20), 21, 30), (date(2027, 3, 21), 21, 30), (date(2027, 3, 27), 21, 30),
+        (date(2027, 3, 28), 21, 30), (date(2027, 4, 3), 21, 30), (date(2027, 4, 4), 21, 30)]
+    utc_hours = [d.astimezone(UTC).hour for d in found]
+    assert utc_hours == [21, 21, 21, 20, 20, 20]  # the clocks go forward on 28 March 2027
+
+
+def test_a_private_feed_link_reads_without_signing_in_until_revoked(
+        app: Flask, user_client: FlaskClient) -> None:
+    made = add_reminder(user_client)
+    feed_url = user_client.post(f"/api/reminders/{made['id']}/feed").get_json()["feed_url"]
+    path = feed_url.removeprefix("http://localhost")
+    user_client.post("/logout")
+    opened = user_client.get(path)
+    assert opened.status_code == 200 and b"BEGIN:VEVENT" in opened.get_data()
+    assert b"sam" not in opened.get_data()
+    signed_in = user_client.post("/login", data={"login": "sam", "password": PASSWORD})
+    assert signed_in.status_code in (302, 303)
+    assert user_client.delete(f"/api/reminders/{made['id']}/feed").status_code == 204
+    user_client.post("/logout")
+    assert user_client.get(path).status_code == 404
+    assert user_client.get("/reminders/feed/" + "x" * 43 + ".ics").status_code == 404
