@@ -34,8 +34,8 @@ def test_history_shows_streaks_calendar_and_sessions(user_client: FlaskClient) -
         assert post_day(user_client, today - timedelta(days=back)).status_code == 201
     assert post_day(user_client, today - timedelta(days=9), finished=False).status_code == 201
     html = user_client.get("/history").get_data(as_text=True)
-    assert '<span class="stat-value">3</span><span class="stat-label">day streak · today done' \
-        in html
+    assert ('<span class="stat-value" data-stat="current_streak">3</span><span class="stat-label">'
+            'day streak<span data-stat-when="today_active"> · today done') in html
     assert html.count('class="cell cell-active"') == 3
     assert html.count('class="cell cell-partial"') == 1
     assert f"{today.strftime('%a %d %b %Y')}: stretched" in html  # the text equivalent
@@ -86,10 +86,10 @@ def test_sessions_csv(user_client: FlaskClient) -> None:
 
 def test_home_shows_streak_for_signed_in(app: Flask, user_client: FlaskClient) -> None:
     html = user_client.get("/").get_data(as_text=True)
-    assert "0-day streak" in html and "Start a new streak today." in html
+    assert '0</span>-day streak' in html and "Start a new streak today.</span>" in html
     post_day(user_client, london_today())
     html = user_client.get("/").get_data(as_text=True)
-    assert "1-day streak" in html and "Today is done." in html
+    assert '1</span>-day streak' in html and "Today is done. Well stretched!</span>" in html
 
 
 def test_a_session_shows_the_same_time_stretching_as_the_done_screen(

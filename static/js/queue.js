@@ -210,12 +210,8 @@ export function createQueue(deps) {
     pending: () => read(d.pendingKey),
     rejected: () => read(d.rejectedKey),
     flush,
-    get failures() {
-      return failures;
-    },
-    get retryScheduled() {
-      return timer !== null;
-    },
+    get failures() { return failures; },
+    get retryScheduled() { return timer !== null; },
   };
 }
 
@@ -263,8 +259,13 @@ export const pendingCompletions = () => pageQueue.pending();
 /** The completions the server refused for good (409/422/400), with status and error code. */
 export const rejectedCompletions = () => pageQueue.rejected();
 
+// Figures on the page (the streak on home) change once the server has a session: say so.
+function announce(summary) {
+  if (summary.sent > 0) window.dispatchEvent(new CustomEvent("limber:confirmed", { detail: summary }));
+  return summary;
+}
 /** Send what is pending (when signed in and online); resolves with a summary when done. */
-export const flushQueue = () => pageQueue ? pageQueue.flush() : Promise.resolve(UNAVAILABLE);
+export const flushQueue = () => pageQueue ? pageQueue.flush().then(announce) : Promise.resolve(UNAVAILABLE);
 /** Add a diary line (the body of POST /api/cramps, with its client `id`) to its queue. */
 export const enqueueCramp = (item) => crampQueue.enqueue(item);
 /** The diary lines waiting to be sent. */

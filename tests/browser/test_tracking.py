@@ -77,3 +77,26 @@ def test_streak_shows_and_an_offline_session_is_sent_once(
     page.goto("/history")
     assert len(stored(page)) == 2
     expect(page.locator(".session-list li")).to_have_count(2)
+
+
+def test_a_session_played_before_sign_up_shows_on_home_without_a_reload(
+    new_page: Any, sided: dict[str, Any]
+) -> None:
+    # Without the service worker, whose kept pages this test is not about.
+    page = new_page("phone", service_workers="block")
+    begin = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
+    page.clock.install(time=begin)
+    page.clock.pause_at(begin + timedelta(seconds=5))
+    play_to_the_end(page, sided)  # as a guest: the session waits in this browser
+    pending = page.evaluate("JSON.parse(localStorage.getItem('limber.completions.pending'))")
+    assert len(pending) == 1
+
+    sign_up(page, f"late-{uuid.uuid4().hex[:8]}")
+    # Home was drawn before the queue sent the session; the banner catches up on its own.
+    banner = page.locator(".streak-banner")
+    expect(page.get_by_text("Your sessions will now be saved.")).to_be_visible()
+    expect(banner).to_contain_text("1-day streak")
+    expect(banner).to_contain_text("Today is done. Well stretched!")
+    expect(banner).to_contain_text("1 of 3 active days this week")
+    wait_for_empty_queue(page)
+    assert len(stored(page)) == 1

@@ -1,0 +1,61 @@
+// Figures that a session sent after the page loaded changes (the streak on home and the cards
+// on /history): the queue announces each run that the server confirmed, and this module reads
+// GET /api/stats again and writes the new figures into the page's [data-stat] hooks.
+//
+// Hooks: data-stat="<field of /api/stats>" shows the number; data-stat-plural="<field>" shows
+// "s" unless the number is 1; data-stat-when="<boolean field>" is hidden while it is false;
+// data-stat-message holds one of data-done, data-going or data-new (see streakMessage).
+
+import { getJson } from "./shared.js";
+
+export const CONFIRMED_EVENT = "limber:confirmed";
+
+/** Which streak message fits: "done" today, "going" (a streak to keep) or "new". */
+export function streakMessage(stats) {
+  if (stats.today_active) return "done";
+  return stats.current_streak > 0 ? "going" : "new";
+}
+
+/** The changes to make: [selector kind, field, text or hidden flag] for these stats. */
+export function statUpdates(stats) {
+  const updates = [];
+  for (const [field, value] of Object.entries(stats)) {
+    if (typeof value === "number") {
+      updates.push(["stat", field, String(value)]);
+      updates.push(["plural", field, value === 1 ? "" : "s"]);
+    } else if (typeof value === "boolean") {
+      updates.push(["when", field, !value]);
+    }
+  }
+  updates.push(["message", "", streakMessage(stats)]);
+  return updates;
+}
+
+function apply(root, stats) {
+  for (const [kind, field, value] of statUpdates(stats)) {
+    if (kind === "stat" || kind === "plural") {
+      const attr = kind === "stat" ? "data-stat" : "data-stat-plural";
+      for (const el of root.querySelectorAll(`[${attr}="${field}"]`)) el.textContent = value;
+    } else if (kind === "when") {
+      for (const el of root.querySelectorAll(`[data-stat-when="${field}"]`)) el.hidden = value;
+    } else {
+      for (const el of root.querySelectorAll("[data-stat-message]")) {
+        const text = el.dataset[value];
+        if (text) el.textContent = text;
+      }
+    }
+  }
+}
+
+/** Read the stats again and show them; a failed read leaves the figures as they were. */
+export async function refreshStats(root = document, fetchFn = globalThis.fetch) {
+  const stats = await getJson("/api/stats", fetchFn).catch(() => null);
+  if (stats && typeof stats === "object") apply(root, stats);
+  return stats;
+}
+
+if (typeof window !== "undefined" && typeof document !== "undefined") {
+  window.addEventListener(CONFIRMED_EVENT, () => {
+    refreshStats().catch(() => undefined);
+  });
+}
