@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import stat
 import subprocess
@@ -175,6 +176,30 @@ def test_unusable_vapid_key_says_what_to_set(make_app: Callable[..., Flask], val
     app = make_app(env={"LIMBER_VAPID_PRIVATE_KEY": value})
     with pytest.raises(ConfigError, match="LIMBER_VAPID_PRIVATE_KEY must be a P-256"):
         public_key(app)
+
+
+def test_a_racing_process_key_is_used(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    theirs = ec.generate_private_key(ec.SECP256R1())
+
+    def other_process_wins(_source: str, target: Any) -> None:
+        # Another worker links its own key into place between our check and our link.
+        Path(target).write_bytes(theirs.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ))
+        raise FileExistsError(target)
+
+    monkeypatch.setattr(os, "link", other_process_wins)
+    point = theirs.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    assert public_key(app) == b64url(point)
+    left = sorted(p.name for p in Path(app.instance_path).iterdir() if "vapid" in p.name)
+    assert left == [KEY_FILE]  # our own scratch copy is gone
 
 
 def test_a_damaged_key_file_says_how_to_recover(make_app: Callable[..., Flask]) -> None:
