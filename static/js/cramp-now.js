@@ -207,7 +207,6 @@ function startPage(root, data) {
     el.ready.hidden = true;
     el.controls.hidden = false;
     el.pause.textContent = "Pause";
-    el.pause.focus({ preventScroll: true });
     el.live.textContent = `Hold for ${current.seconds} seconds.`;
     timer.start(current.seconds);
   }
@@ -251,7 +250,10 @@ function startPage(root, data) {
       el.pause.textContent = "Pause";
     }
   });
-  el.start.addEventListener("click", startStretch);
+  el.start.addEventListener("click", () => {
+    startStretch();
+    el.pause.focus({ preventScroll: true }); // Start is gone: keep the keyboard in the dock
+  });
   el.restart.addEventListener("click", startStretch);
   el.eased.addEventListener("click", showAfter);
   document.addEventListener("visibilitychange", () => {
