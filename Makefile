@@ -23,7 +23,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 upgrade: $(VENV)/.installed
 	$(FLASK) db upgrade
 
+# The development server and, beside it, the loop that sends due reminders every minute.
 run: upgrade
+	$(FLASK) reminders run & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: upgrade
