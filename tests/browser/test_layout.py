@@ -268,3 +268,35 @@ def test_the_contents_column_stays_in_view_while_reading(
     header = page.locator("header.site-header").bounding_box()
     assert box and header and box["y"] >= header["y"] + header["height"], (
         f"{target} hides under the sticky header on {path}")
+
+
+TAB_LABELS_JS = """() => [...document.querySelectorAll('.tab-list > li')].map((li) => {
+  const label = li.querySelector(':scope > a > span, :scope > details > summary > span');
+  const icon = li.querySelector(':scope .tab-icon').getBoundingClientRect();
+  const box = li.getBoundingClientRect(), r = label.getBoundingClientRect();
+  const line = parseFloat(getComputedStyle(label).lineHeight);
+  return {
+    text: label.textContent, shown: r.width > 1 && r.height > 1,
+    inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5,
+    oneLine: r.height < 1.5 * line, icon: icon.width,
+  };
+})"""
+
+
+@pytest.mark.parametrize("text_size", ["100%", "200%"])
+def test_tab_labels_never_break_mid_word(new_page: Callable[..., Page], text_size: str) -> None:
+    """Each tab shows its whole label on one line, or (text too large to fit) a larger icon
+    alone, the label kept for screen readers."""
+    page = new_page("phone", viewport=PHONES["360x740"])
+    page.goto("/routines")
+    page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+    tabs = page.evaluate(TAB_LABELS_JS)
+    assert len(tabs) == 5
+    for tab in tabs:
+        if text_size == "100%":
+            assert tab["shown"], tab
+        if tab["shown"]:
+            assert tab["inside"] and tab["oneLine"], tab
+        else:
+            assert tab["icon"] >= 32, tab
+    expect(page.get_by_role("link", name="Routines", exact=True).last).to_be_visible()
