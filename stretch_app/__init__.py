@@ -85,8 +85,11 @@ def _register_security(app: Flask) -> None:
     @app.before_request
     def _body_limit() -> None:
         # Registered before CSRF, which may read the body: the import takes whole histories.
-        if request.endpoint == "api.import_data":
+        if request.endpoint in ("api.import_data", "accounts.import_preview",
+                                "accounts.import_confirm"):
             request.max_content_length = app.config["MAX_IMPORT_LENGTH"]
+            # Settings' confirm step posts the file back as a form field.
+            request.max_form_memory_size = app.config["MAX_IMPORT_LENGTH"]
         read_body_within_limit()  # chunked bodies too: Werkzeug only cuts them short
 
     @app.before_request
@@ -150,6 +153,7 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .diary import bp as diary_bp
+    from .reminders import pages as reminder_pages
     from .reminders.api import bp as reminders_bp
     from .views import accounts, api, history, pages
     from .views.guide import bp as guide_bp
@@ -163,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(reminder_pages.bp)
 
 
 def _register_errors(app: Flask) -> None:

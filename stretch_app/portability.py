@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 from sqlalchemy import select
 
 from .completions import (
@@ -20,7 +31,7 @@ from .completions import (
 from .database import insert_for
 from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
-from .inputs import ISO_DATE, InputError, today_for
+from .inputs import ISO_DATE, InputError, first_problem, today_for
 from .models import Completion, CrampEntry, DayOff, User
 from .stats import record_goal_change, recount_totals, refresh_streaks
 from .timezones import is_valid_zone
@@ -173,7 +184,7 @@ class ImportProblem(ValueError):
         self.message = message
 
 
-def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
+def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict[str, int]:
     """Add the document's items that the user does not have yet; report what happened."""
     existing = {
         c.client_id: c
@@ -231,10 +242,11 @@ def import_user(user: User, doc: ExportDoc, now: datetime) -> dict[str, int]:
             current_off[item.day] = DayOff(day=item.day, kind=item.kind)
             off_added += 1
     s = doc.settings
-    previous = user.weekly_goal
-    user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
-    record_goal_change(user, previous, today_for(user, now))
-    user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
+    if s is not None:  # a sessions CSV carries no settings
+        previous = user.weekly_goal
+        user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
+        record_goal_change(user, previous, today_for(user, now))
+        user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
     db.session.flush()
     recount_totals(user)
     refresh_streaks(user)
@@ -251,3 +263,115 @@ def _fill_areas(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         routine = catalog.routines.get(row["routine_slug"])
         row["areas"] = ",".join(routine.areas) if routine else ""
+
+
+# The sessions CSV (GET /history/completions.csv): its header row, exactly.
+CSV_FIELDS = ("id", "routine", "routine_title", "local_date", "started_at", "ended_at",
+              "time_zone", "steps_done", "steps_total", "seconds_done", "finished")
+CSV_NUMBERS = ("steps_done", "steps_total", "seconds_done")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class SessionsCsv:
+    """A sessions CSV read for import: completions only, with the line each came from."""
+
+    completions: list[CompletionDoc]
+    lines: list[int]
+    settings: None = None
+    days_off: list[DayOffDoc] = field(default_factory=list)
+    cramps: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_upload(data: bytes) -> ExportDoc | SessionsCsv:
+    """Read an uploaded file: a JSON export or a sessions CSV; raise ImportProblem if neither."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportProblem("file", "is not a text file (UTF-8)") from None
+    if text.lstrip().startswith("{"):
+        try:
+            return ExportDoc.model_validate_json(text)
+        except ValidationError as exc:
+            kind = exc.errors(include_url=False)[0]["type"]
+            if kind == "json_invalid":
+                raise ImportProblem("file", "is not valid JSON (is it cut short?)") from None
+            problem = first_problem(exc)
+            raise ImportProblem(problem.field, problem.message.split(": ", 1)[-1]) from None
+    if text.split("\n", 1)[0].strip().split(",") == list(CSV_FIELDS):
+        return _read_csv(text)
+    raise ImportProblem("file", "is neither a Limber export (JSON) nor a Limber sessions CSV")
+
+
+def _read_csv(text: str) -> SessionsCsv:
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+    doc = SessionsCsv(completions=[], lines=[])
+    try:
+        for row in reader:
+            line = reader.line_num
+            if len(doc.completions) >= MAX_ITEMS:
+                raise ImportProblem(f"line {line}", f"a file holds at most {MAX_ITEMS} sessions")
+            doc.completions.append(_csv_completion(row, line))
+            doc.lines.append(line)
+    except csv.Error as exc:
+        raise ImportProblem(f"line {reader.line_num}", f"cannot be read ({exc})") from None
+    return doc
+
+
+def _csv_completion(row: dict[str | Any, Any], line: int) -> CompletionDoc:
+    if None in row or any(value is None for value in row.values()):
+        raise ImportProblem(f"line {line}", f"needs exactly {len(CSV_FIELDS)} cells")
+    item: dict[str, Any] = dict(row)
+    title = item["routine_title"]
+    # Undo the export's guard against spreadsheet formulas.
+    if title[:1] == "'" and title[1:2] in FORMULA_STARTS:
+        item["routine_title"] = title[1:]
+    for name in CSV_NUMBERS:
+        if not item[name].isdigit():
+            raise ImportProblem(f"line {line}", f"{name} must be a whole number")
+        item[name] = int(item[name])
+    if item["finished"] not in ("true", "false"):
+        raise ImportProblem(f"line {line}", "finished must be true or false")
+    item["finished"] = item["finished"] == "true"
+    try:
+        return CompletionDoc.model_validate_json(json.dumps(item))
+    except ValidationError as exc:
+        problem = first_problem(exc)
+        raise ImportProblem(f"line {line}", problem.message) from None
+
+
+def problem_text(problem: ImportProblem, doc: ExportDoc | SessionsCsv | None) -> str:
+    """Say what is wrong and where: the CSV line when the file was a sessions CSV."""
+    where, message = problem.field, problem.message
+    if where == "file":
+        return f"The file {message}."
+    if isinstance(doc, SessionsCsv) and where.startswith("completions["):
+        index, _, rest = where.removeprefix("completions[").partition("].")
+        if index.isdigit() and int(index) < len(doc.lines):
+            where, message = f"line {doc.lines[int(index)]}", f"{rest} {message}"
+    return f"{where[:1].upper()}{where[1:]}: {message}."
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def import_summary(result: dict[str, int], done: bool = False) -> str:
+    """Say in words what an import adds (or added), from import_user's result."""
+    parts = [_count(result["completions_added"], "session", "sessions"),
+             _count(result["days_off_added"], "day off", "days off"),
+             _count(result["cramps_added"], "diary entry", "diary entries")]
+    added = sum(result[k] for k in ("completions_added", "days_off_added", "cramps_added"))
+    same = result["completions_unchanged"] + result["cramps_unchanged"]
+    differ = result["completions_conflicting"] + result["cramps_conflicting"]
+    if added:
+        text = f"{parts[0]}, {parts[1]} and {parts[2]} {'added' if done else 'will be added'}"
+    else:
+        text = "nothing new was added" if done else "nothing new will be added"
+    if same:
+        were = ("was" if same == 1 else "were") if done else ("is" if same == 1 else "are")
+        text += f"; {same} {were} already here"
+    if differ:
+        verb = ("was" if differ == 1 else "were") if done else "will be"
+        text += f"; {differ} {verb} left out: already here with the same id but other details"
+    return text[:1].upper() + text[1:] + "."

@@ -1,4 +1,4 @@
-"""Accounts: sign up, sign in, sign out, settings, password change, deletion."""
+"""Accounts: sign up, sign in, sign out, settings, import, password change, deletion."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from ..extensions import db
 from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
 from ..inputs import today_for
 from ..models import User
+from ..portability import (
+    ImportProblem,
+    import_summary,
+    import_user,
+    problem_text,
+    read_upload,
+)
 from ..stats import record_goal_change, refresh_streaks
 from ..timezones import zone_names
 
@@ -197,6 +204,53 @@ def delete_account() -> Any:
         logout_form=ConfirmForm(),
         zones=sorted(zone_names()),
     ), 422
+
+
+@bp.post("/settings/import")
+@login_required
+def import_preview() -> Any:
+    """Show what an uploaded file would add, changing nothing."""
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    name = (upload.filename or "") if upload else ""
+    return _import_step(data, name[:200], confirm=False)
+
+
+@bp.post("/settings/import/confirm")
+@login_required
+def import_confirm() -> Any:
+    """Add everything the previewed file holds, or nothing."""
+    return _import_step(request.form.get("content", "").encode(),
+                        request.form.get("name", "")[:200], confirm=True)
+
+
+def _import_step(data: bytes, name: str, confirm: bool) -> Any:
+    """Check and import a file as POST /api/import does; keep it only when confirmed."""
+    if not ConfirmForm().validate_on_submit():
+        return _import_page(problem="The page had expired. Choose the file again."), 400
+    if not data:
+        return _import_page(problem="Choose a file to import."), 422
+    user = db.get_or_404(User, current_user.id)
+    doc = None
+    try:
+        doc = read_upload(data)
+        result = import_user(user, doc, datetime.now(UTC))
+    except ImportProblem as exc:
+        db.session.rollback()
+        return _import_page(problem=problem_text(exc, doc), name=name), 422
+    if not confirm:
+        db.session.rollback()  # the preview runs the import itself, so it can never differ
+        return _import_page(result=result, doc=doc, name=name, content=data.decode("utf-8-sig"))
+    db.session.commit()
+    flash(f"Imported {name or 'the file'}: {import_summary(result, done=True)}", "success")
+    return redirect(url_for("accounts.settings"), 303)
+
+
+def _import_page(**values: Any) -> str:
+    values.setdefault("name", "")
+    summary = import_summary(values["result"]) if "result" in values else ""
+    return render_template("accounts/import_preview.html", form=ConfirmForm(), summary=summary,
+                           **values)
 
 
 def _password_matches(user: User, password: str) -> bool:

@@ -15,6 +15,7 @@ from ..completions import completion_json, list_completions, recent_completions
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..inputs import InputError, parse_date, today_for
+from ..portability import CSV_FIELDS, FORMULA_STARTS
 from ..stats import (
     DAY_OFF_KINDS,
     DAY_OFF_LABELS,
@@ -102,10 +103,6 @@ def unmark_day_off(day: str) -> Any:
     return redirect(url_for("history.history")), 303
 
 
-CSV_FIELDS = ("id", "routine", "routine_title", "local_date", "started_at", "ended_at",
-              "time_zone", "steps_done", "steps_total", "seconds_done", "finished")
-
-
 @bp.get("/history/completions.csv")
 @login_required
 def completions_csv() -> Any:
@@ -126,4 +123,4 @@ def completions_csv() -> Any:
 
 
 def _safe_cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
