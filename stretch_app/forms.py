@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
@@ -67,3 +68,22 @@ class ConfirmForm(FlaskForm):
 class DeleteForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired(),
                                                           Length(max=MAX_PASSWORD)])
+
+
+# The reminder form's choices, drawn by its template.
+REPEAT_CHOICES = (("every", "Every day"), ("weekdays", "Weekdays (Mon to Fri)"),
+                  ("custom", "Only these days:"))
+DAY_CHOICES = tuple((str(n), name) for n, name in enumerate(
+    ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), start=1))
+
+
+class ReminderForm(FlaskForm):
+    """A reminder's schedule; the reminders' own rules (ReminderIn, save_reminder) check it."""
+
+    # No defaults: an empty post must not become a reminder (the add page fills in its own).
+    enabled = BooleanField("On: send this reminder")
+    # Works without a script: the radio decides, and the ticks count for "Only these days".
+    repeat = StringField("Repeat")
+    days = SelectMultipleField("Days", validate_choice=False)
+    time = StringField("Time")
+    routine = StringField("What to suggest")
