@@ -153,6 +153,7 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .diary import bp as diary_bp
+    from .reminders import pages as reminder_pages
     from .reminders.api import bp as reminders_bp
     from .views import accounts, api, history, pages
     from .views.guide import bp as guide_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(reminder_pages.bp)
 
 
 def _register_errors(app: Flask) -> None:
