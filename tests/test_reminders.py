@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -18,7 +23,7 @@ from stretch_app.models import DayOff, User
 from stretch_app.reminders.cli import reminders_cli, send_now
 from stretch_app.reminders.models import PushSubscription, Reminder, ReminderSend
 
-from .helpers import PASSWORD, completion_body, sign_up
+from .helpers import PASSWORD, ROOT, completion_body, sign_up
 from .push_receiver import PushReceiver
 
 BEDTIME = {"days": [1, 2, 3, 4, 5, 6, 7], "time": "21:30", "routine": "calf-reset"}
@@ -296,3 +301,24 @@ def test_a_private_feed_link_reads_without_signing_in_until_revoked(
     user_client.post("/logout")
     assert user_client.get(path).status_code == 404
     assert user_client.get("/reminders/feed/" + "x" * 43 + ".ics").status_code == 404
+
+
+def test_a_second_parser_reads_the_same_occurrences(user_client: FlaskClient,
+                                                    tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "ical.js").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs node and `npm ci` (ical.js) for this check")
+        pytest.skip("node or ical.js is not installed")
+    made = add_reminder(user_client, days=[6, 7])
+    path = tmp_path / "reminder.ics"
+    path.write_bytes(user_client.get(made["calendar_url"]).get_data())
+    script = ROOT / "tests" / "ics_occurrences.mjs"
+    out = subprocess.run([node, str(script), str(path), "2027-03-20", "2027-04-05"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(out.stdout)
+    assert [o["local"] for o in found] == [
+        "2027-03-20T21:30:00", "2027-03-21T21:30:00", "2027-03-27T21:30:00",
+        "2027-03-28T21:30:00", "2027-04-03T21:30:00", "2027-04-04T21:30:00"]
+    assert [o["utc"][11:16] for o in found] == ["21:30"] * 3 + ["20:30"] * 3
+    assert {o["alarm"] for o in found} == {"DISPLAY"}

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..inputs import InputError, first_problem, json_body
 from ..models import User
 from ..views.common import catalog
-from .calendar import calendar_of, reminder_event
+from .calendar import calendar_of, reminder_event, zone_component
 from .models import Reminder
 from .push import UnsafeEndpoint, check_endpoint, public_key, send_push
 from .sending import payload_for, routine_for, schedule_of
@@ -203,16 +203,18 @@ def _ics(reminder: Reminder, owner: User, filename: str | None) -> Response:
     today = datetime.now(UTC).date()
     routine = routine_for(reminder, catalog(), today)
     what = routine.title if reminder.routine_slug else "Something short for your usual area"
+    schedule = schedule_of(reminder, owner.time_zone)
     event = reminder_event(
         uid=f"reminder-{reminder.id}@limber",
-        schedule=schedule_of(reminder, owner.time_zone),
+        schedule=schedule,
         title="Time to stretch",
         description=f"{what}. Open Limber to start.",
         url=url_for("pages.play", slug=routine.slug, _external=True),
         created=reminder.created_at.date(),
         stamp=datetime.now(UTC),
     )
-    response = Response(calendar_of([event], "Limber reminders"),
+    zone = zone_component(schedule, reminder.created_at.date())
+    response = Response(calendar_of([event], [zone], "Limber reminders"),
                         mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, no-store"
