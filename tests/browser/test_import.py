@@ -1,0 +1,56 @@
+"""Import from Settings on a phone: choose a file, check what it adds, then add it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import LiveServer, PageProblems, sign_up
+from .helpers import seed_diary
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_phone_previews_and_imports_an_export(
+    new_page: Any, live_server: LiveServer, page_problems: PageProblems
+) -> None:
+    old = new_page("phone")
+    login = f"old-{uuid.uuid4().hex[:8]}"
+    sign_up(old, login)
+    seed_diary(live_server, login)  # 30 sessions and 24 diary entries
+    export = old.request.get("/api/export").json()
+
+    page = new_page("phone")
+    sign_up(page, f"new-{uuid.uuid4().hex[:8]}")
+    page.goto("/settings")
+    section = page.locator("#import")
+    section.get_by_label("File to import").set_input_files({
+        "name": "limber-export.json", "mimeType": "application/json",
+        "buffer": json.dumps(export).encode()})
+    section.get_by_role("button", name="Preview import").click()
+
+    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
+    expect(page.locator(".import-summary")).to_have_text(
+        "30 sessions, 0 days off and 24 diary entries will be added.")
+    button = page.get_by_role("button", name="Import", exact=True)
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.request.get("/api/export").json()["completions"] == []  # nothing yet
+    button.click()
+
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Imported limber-export.json: 30 sessions, 0 days off and 24 diary entries added.")
+    assert len(page.request.get("/api/export").json()["completions"]) == 30
+
+    # A file that is not an export: a clear message, and the chooser to try another.
+    page_problems.allow("status of 422")  # the refusal page's status
+    page.locator("#import").get_by_label("File to import").set_input_files({
+        "name": "notes.txt", "mimeType": "text/plain", "buffer": b"my stretching notes"})
+    page.locator("#import").get_by_role("button", name="Preview import").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "is neither a Limber export (JSON) nor a Limber sessions CSV")
+    expect(page.locator("#import").get_by_label("File to import")).to_be_visible()
