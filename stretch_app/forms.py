@@ -71,7 +71,7 @@ class DeleteForm(FlaskForm):
 
 
 # The reminder form's choices, drawn by its template.
-REPEAT_CHOICES = (("every", "Every day"), ("weekdays", "Weekdays (Mon to Fri)"),
+REPEAT_CHOICES = (("every", "Every day"), ("weekdays", "Weekdays"),
                   ("custom", "Only these days:"))
 DAY_CHOICES = tuple((str(n), name) for n, name in enumerate(
     ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), start=1))

@@ -57,8 +57,8 @@ export function statusText(state, detail = "") {
     case "unsupported":
       return `This browser cannot show notifications from websites. ${CALENDAR_HINT}`;
     case "failed":
-      return `Notifications could not be turned on: ${detail || "something went wrong"}. ` +
-        `Try again later. ${CALENDAR_HINT}`;
+      return `Notifications could not be turned on: ${detail || "something went wrong; try again later"}. ` +
+        CALENDAR_HINT;
     default:
       return "";
   }
@@ -103,6 +103,17 @@ export function daysFor(repeat) {
 // ---- the page ------------------------------------------------------------------------------
 
 const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
+// Subscribing asks the browser maker's push service, which may never answer on a bad network.
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
+
+/** The promise's outcome, or a rejection with `message` once `ms` have passed. */
+export function withTimeout(promise, ms, message) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 function wireDays(form) {
   const radios = [...form.querySelectorAll('input[name="repeat"]')];
@@ -214,14 +225,19 @@ function pushPanel(panel, data) {
         await subscription.unsubscribe(); // made for an older server key: it would never arrive
         subscription = null;
       }
-      subscription ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      subscription ??= await withTimeout(
+        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+        SUBSCRIBE_TIMEOUT_MS, "no answer from the push service");
     } catch (error) {
-      return show("failed", `this browser’s push service did not accept the sign-up (${error?.message || error})`);
+      const why = error?.message || String(error);
+      return show("failed", `this browser’s push service refused the sign-up (${why}). ` +
+        "Private windows cannot take notifications; in a normal window, try again later");
     }
     const saved = await send(data, data.subscriptions, "POST", subscription.toJSON()).catch(() => null);
     if (!saved?.ok) {
       await subscription.unsubscribe().catch(() => {});
-      return show("failed", saved?.body?.error?.message || "Limber could not be reached");
+      const why = saved?.body?.error?.message || "Limber could not be reached";
+      return show("failed", `${why.replace(/\.$/, "")}; try again later`);
     }
     data.endpoints.push(subscription.endpoint);
     return show("on");

@@ -11,6 +11,7 @@ import {
   sameKey,
   statusText,
   testResultText,
+  withTimeout,
 } from "../../static/js/reminders.js";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -83,7 +84,7 @@ group("states in words and buttons", () => {
 
   test("a failed sign-up names the reason and points to the calendar", () => {
     const text = statusText("failed", "the push service did not answer");
-    assert.match(text, /could not be turned on: the push service did not answer\./);
+    assert.match(text, /could not be turned on: the push service did not answer\. /);
     assert.match(text, /Add to calendar/);
     assert.deepEqual(buttonsFor("failed"), { on: true, test: false, off: false });
   });
@@ -120,5 +121,15 @@ group("the form's days", () => {
     assert.deepEqual(daysFor("every"), [1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(daysFor("weekdays"), [1, 2, 3, 4, 5]);
     assert.equal(daysFor("custom"), null);
+  });
+});
+
+group("withTimeout", () => {
+  test("passes on an answer in time", async () => {
+    assert.equal(await withTimeout(Promise.resolve(7), 1000, "late"), 7);
+  });
+
+  test("gives up on a promise that never settles", async () => {
+    await assert.rejects(withTimeout(new Promise(() => {}), 10, "no answer"), /no answer/);
   });
 });
