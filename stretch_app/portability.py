@@ -306,6 +306,7 @@ def read_upload(data: bytes) -> ExportDoc | SessionsCsv:
 def _read_csv(text: str) -> SessionsCsv:
     reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
     doc = SessionsCsv(completions=[], lines=[])
+    line = 1
     try:
         for row in reader:
             line = reader.line_num
@@ -314,7 +315,8 @@ def _read_csv(text: str) -> SessionsCsv:
             doc.completions.append(_csv_completion(row, line))
             doc.lines.append(line)
     except csv.Error as exc:
-        raise ImportProblem(f"line {reader.line_num}", f"cannot be read ({exc})") from None
+        # A quote left open runs to the end: name the line where the bad row starts.
+        raise ImportProblem(f"line {line + 1}", f"cannot be read ({exc})") from None
     return doc
 
 
@@ -327,7 +329,7 @@ def _csv_completion(row: dict[str | Any, Any], line: int) -> CompletionDoc:
     if title[:1] == "'" and title[1:2] in FORMULA_STARTS:
         item["routine_title"] = title[1:]
     for name in CSV_NUMBERS:
-        if not item[name].isdigit():
+        if not (item[name].isascii() and item[name].isdigit()):
             raise ImportProblem(f"line {line}", f"{name} must be a whole number")
         item[name] = int(item[name])
     if item["finished"] not in ("true", "false"):

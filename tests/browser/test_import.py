@@ -15,7 +15,7 @@ from .helpers import seed_diary
 pytestmark = pytest.mark.browser
 
 
-def test_a_phone_previews_and_imports_an_export(
+def test_a_phone_previews_and_imports_a_csv_then_an_export(
     new_page: Any, live_server: LiveServer, page_problems: PageProblems
 ) -> None:
     old = new_page("phone")
@@ -23,28 +23,35 @@ def test_a_phone_previews_and_imports_an_export(
     sign_up(old, login)
     seed_diary(live_server, login)  # 30 sessions and 24 diary entries
     export = old.request.get("/api/export").json()
+    csv_text = old.request.get("/history/completions.csv").body()
 
     page = new_page("phone")
     sign_up(page, f"new-{uuid.uuid4().hex[:8]}")
-    page.goto("/settings")
-    section = page.locator("#import")
-    section.get_by_label("File to import").set_input_files({
-        "name": "limber-export.json", "mimeType": "application/json",
-        "buffer": json.dumps(export).encode()})
-    section.get_by_role("button", name="Preview import").click()
+    steps = [
+        ("limber-sessions.csv", "text/csv", csv_text,
+         "30 sessions, 0 days off and 0 diary entries"),
+        ("limber-export.json", "application/json", json.dumps(export).encode(),
+         "0 sessions, 0 days off and 24 diary entries"),
+    ]
+    for name, kind, content, adds in steps:
+        page.goto("/settings")
+        section = page.locator("#import")
+        section.get_by_label("File to import").set_input_files(
+            {"name": name, "mimeType": kind, "buffer": content})
+        section.get_by_role("button", name="Preview import").click()
 
-    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
-    expect(page.locator(".import-summary")).to_have_text(
-        "30 sessions, 0 days off and 24 diary entries will be added.")
-    button = page.get_by_role("button", name="Import", exact=True)
-    box = button.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-    assert page.request.get("/api/export").json()["completions"] == []  # nothing yet
-    button.click()
-
-    expect(page.locator(".flash-success")).to_contain_text(
-        "Imported limber-export.json: 30 sessions, 0 days off and 24 diary entries added.")
-    assert len(page.request.get("/api/export").json()["completions"]) == 30
+        expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
+        already = "; 30 are already here." if name.endswith(".json") else "."
+        expect(page.locator(".import-summary")).to_have_text(f"{adds} will be added{already}")
+        button = page.get_by_role("button", name="Import", exact=True)
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        before = page.request.get("/api/export").json()
+        button.click()
+        expect(page.locator(".flash-success")).to_contain_text(f"Imported {name}: {adds} added")
+        assert before != page.request.get("/api/export").json()  # only now, not at preview
+    mine = page.request.get("/api/export").json()
+    assert len(mine["completions"]) == 30 and len(mine["cramps"]) == 24
 
     # A file that is not an export: a clear message, and the chooser to try another.
     page_problems.allow("status of 422")  # the refusal page's status
