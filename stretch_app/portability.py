@@ -33,7 +33,7 @@ from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
 from .inputs import ISO_DATE, InputError, first_problem, today_for
 from .models import Completion, CrampEntry, DayOff, User
-from .stats import record_goal_change, recount_totals, refresh_streaks
+from .stats import goal_changes, record_goal_change, recount_totals, refresh_streaks
 from .timezones import is_valid_zone
 
 FORMAT = "limber-export"
@@ -192,6 +192,9 @@ def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict
             select(Completion).where(Completion.user_id == user.id)
         ).scalars()
     }
+    # An account with no sessions and no goal changes takes the file's goal as the one that
+    # held all along (moving to a new server); any other account changes it from this week.
+    fresh = not existing and not goal_changes(user.id)
     rows = []
     conflicts = unchanged = 0
     for index, item in enumerate(doc.completions):
@@ -245,7 +248,8 @@ def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict
     if s is not None:  # a sessions CSV carries no settings
         previous = user.weekly_goal
         user.time_zone, user.weekly_goal = s.time_zone, s.weekly_goal
-        record_goal_change(user, previous, today_for(user, now))
+        if not fresh:
+            record_goal_change(user, previous, today_for(user, now))
         user.cue_speech, user.cue_beep, user.cue_vibrate = s.cue_speech, s.cue_beep, s.cue_vibrate
     db.session.flush()
     recount_totals(user)

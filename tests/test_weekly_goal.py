@@ -12,7 +12,7 @@ from stretch_app.extensions import db
 from stretch_app.models import User
 from stretch_app.streaks import goal_for_week, week_runs, week_start, weekly_from_run
 
-from .helpers import completion_body
+from .helpers import completion_body, sign_up
 
 MON = date(2026, 3, 2)  # a Monday
 WEEK = timedelta(weeks=1)
@@ -70,3 +70,30 @@ def test_raising_the_goal_keeps_last_week_met(app: Flask, user_client: FlaskClie
     save_goal(user_client, 5)
     save_goal(user_client, 1)
     assert user_client.get("/api/stats").get_json()["weekly_streak"] == 1
+
+
+def test_an_import_keeps_past_weeks_by_the_right_goal(app: Flask) -> None:
+    today = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")).date()
+    last_monday = week_start(today) - WEEK
+    source = app.test_client()
+    sign_up(source, "sam")
+    save_goal(source, 2)
+    post_on(source, last_monday)
+    post_on(source, last_monday + timedelta(days=1))
+    doc = source.get("/api/export").get_json()
+
+    # A new account takes the file's goal as the one that held all along.
+    fresh = app.test_client()
+    sign_up(fresh, "kim")
+    assert fresh.post("/api/import", json=doc).status_code == 200
+    assert fresh.get("/api/stats").get_json()["weekly_streak"] == 1
+
+    # An account with a history of its own has the file's goal from this week on.
+    lived_in = app.test_client()
+    sign_up(lived_in, "lee")
+    post_on(lived_in, last_monday + timedelta(days=2))
+    doc["settings"]["weekly_goal"] = 5
+    assert lived_in.post("/api/import", json=doc).status_code == 200
+    stats = lived_in.get("/api/stats").get_json()
+    assert stats["weekly_goal"] == 5
+    assert stats["weekly_streak"] == 1  # last week: 3 active days, its goal was 3
