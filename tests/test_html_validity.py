@@ -105,7 +105,8 @@ def render_site(app: Flask) -> dict[str, str]:
     site = Site(app)
     catalog = app.extensions["limber_catalog"]
     arguments: Arguments = {"slug": sorted(catalog.routines), "pose_id": sorted(catalog.poses),
-                            "entry_id": ["1"]}  # a guest is sent to sign in; a new member, 404
+                            "entry_id": ["1"],  # a guest is sent to sign in; a new member, 404
+                            "reminder_id": ["1"], "token": ["x" * 43]}
 
     guest = app.test_client()
     site.every_get(guest, "guest", arguments)
@@ -127,7 +128,14 @@ def render_site(app: Flask) -> dict[str, str]:
 
     _add_history(member, sorted(catalog.routines)[0])
     entries = [str(_add_cramp(member, day, n)) for n, day in enumerate(_recent_days(30))]
-    site.every_get(member, "member", {**arguments, "entry_id": entries[:2]})
+    reminder = send(member, "POST", "/api/reminders", json={"days": [1, 2, 3, 4, 5],
+                                                            "time": "08:00", "routine": None})
+    assert reminder.status_code == 201, reminder.get_data(as_text=True)
+    feed = send(member, "POST", f"/api/reminders/{reminder.get_json()['id']}/feed")
+    token = feed.get_json()["feed_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    site.every_get(member, "member", {**arguments, "entry_id": entries[:2],
+                                      "reminder_id": [str(reminder.get_json()["id"])],
+                                      "token": [token]})
     for url, data in (
         ("/settings", {"weekly_goal": "99", "time_zone": "Mars/Base"}),
         ("/settings/password", {"pw-current": "wrong password", "pw-new": "x"}),
