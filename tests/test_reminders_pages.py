@@ -246,3 +246,12 @@ def test_a_form_without_its_token_changes_nothing(csrf_app: Flask) -> None:
 def test_settings_links_to_reminders(user_client: FlaskClient) -> None:
     page = user_client.get("/settings").get_data(as_text=True)
     assert 'href="/settings/reminders"' in page
+
+
+def test_an_id_too_large_to_store_is_not_found(user_client: FlaskClient) -> None:
+    huge = "/settings/reminders/99999999999999999999"
+    assert user_client.get(f"{huge}/edit").status_code == 404
+    assert user_client.post(f"{huge}/switch").status_code == 404
+    replaced = user_client.put("/api/reminders/99999999999999999999",
+                               json={"days": [1], "time": "21:30"})
+    assert replaced.status_code == 404  # the API shares the lookup

@@ -19,6 +19,7 @@ from .sending import schedule_of
 
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
+MAX_ID = 2**63 - 1  # the largest id a row can have
 
 
 class ReminderIn(BaseModel):
@@ -68,6 +69,8 @@ class EndpointIn(BaseModel):
 
 def owned_reminder(user: User, reminder_id: int) -> Reminder | None:
     """Return the user's reminder with this id; another person's is as good as missing."""
+    if not 0 < reminder_id <= MAX_ID:
+        return None  # the database cannot hold it (a 64-bit overflow error otherwise)
     return db.session.execute(
         select(Reminder).where(Reminder.id == reminder_id, Reminder.user_id == user.id)
     ).scalar_one_or_none()
