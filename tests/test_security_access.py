@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
+from stretch_app.reminders.models import Reminder
 
 from .helpers import PASSWORD, completion_body, cramp_body, sign_up, snapshot
 
@@ -80,6 +81,8 @@ def world(app: Flask) -> World:
     assert created.status_code == 201
     assert b.post("/diary/new", data=diary_form(note=SECRET)).status_code == 303
     assert b.post("/history/days-off", data={"day": B_DAY_OFF, "kind": "sick"}).status_code == 303
+    reminder = b.post("/api/reminders", json={"days": [1], "time": "21:30"}).get_json()
+    assert b.post(f"/api/reminders/{reminder['id']}/feed").status_code == 201
     a = app.test_client()
     sign_up(a, "ann")
     mine = a.post("/api/cramps", json=cramp_body(note="ann's own")).get_json()
@@ -94,6 +97,21 @@ def world(app: Flask) -> World:
 
 # ---- 1. IDOR matrix ----------------------------------------------------------------------------
 
+
+def b_reminder(w: World) -> dict[str, Any]:
+    """B's reminder, as the rules' parameter."""
+    with w.app.app_context():
+        return {"reminder_id": db.session.execute(
+            select(Reminder.id).where(Reminder.user_id == w.b_id)).scalar_one()}
+
+
+REMINDER_RULES = (
+    "reminders.replace_reminder", "reminders.delete_reminder", "reminders.make_feed",
+    "reminders.revoke_feed", "reminders.calendar_file", "reminder_pages.edit",
+    "reminder_pages.delete", "reminder_pages.switch", "reminder_pages.make_feed",
+    "reminder_pages.revoke_feed",
+)
+
 # Every URL rule with a parameter is listed here, either as naming a user's object (and then
 # how to fill it with one of B's, and a body that would succeed for the owner) or as public
 # catalog content. A new rule with a parameter that is in neither list fails the test below.
@@ -103,6 +121,7 @@ OWNED: dict[str, Callable[[World], dict[str, Any]]] = {
     "diary.delete": lambda w: {"entry_id": w.b_form_entry},
     "diary.api_entry": lambda w: {"entry_id": w.b_entry},
     "history.unmark_day_off": lambda w: {"day": B_DAY_OFF},
+    **{rule: b_reminder for rule in REMINDER_RULES},
 }
 # The same rules pointing at nothing at all: A must not be able to tell the two apart.
 MISSING: dict[str, dict[str, Any]] = {
@@ -111,12 +130,15 @@ MISSING: dict[str, dict[str, Any]] = {
     "diary.delete": {"entry_id": 987654},
     "diary.api_entry": {"entry_id": 987654},
     "history.unmark_day_off": {"day": "2026-01-06"},
+    **{rule: {"reminder_id": 987654} for rule in REMINDER_RULES},
 }
 PUBLIC = {
     "pages.routine": "built-in routine content, the same for everyone",
     "pages.play": "built-in routine content, the same for everyone",
     "pages.pose": "built-in pose content, the same for everyone",
     "api.routine": "built-in routine content, the same for everyone",
+    "reminders.feed": "a private link: whoever holds its unguessable token reads that schedule",
+    "reminder_pages.add_preset": "the name of a built-in suggestion, the same for everyone",
 }
 
 
@@ -368,7 +390,10 @@ def test_get_never_changes_the_database(world: World) -> None:
 
         slug = next(iter(catalog().routines))
         pose = next(iter(catalog().poses))
-    values = {"slug": slug, "pose_id": pose, "entry_id": world.a_entry, "day": day}
+    reminder = world.a.post("/api/reminders", json={"days": [1], "time": "21:30"}).get_json()
+    feed = world.a.post(f"/api/reminders/{reminder['id']}/feed").get_json()["feed_url"]
+    values = {"slug": slug, "pose_id": pose, "entry_id": world.a_entry, "day": day,
+              "reminder_id": reminder["id"], "token": feed.rsplit("/", 1)[1].removesuffix(".ics")}
     paths = get_paths(app, values)
     assert len(paths) >= 25
 
