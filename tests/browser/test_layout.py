@@ -312,3 +312,18 @@ def test_tab_labels_never_break_mid_word(new_page: Callable[..., Page], text_siz
         else:
             assert tab["icon"] >= 32, tab
     expect(page.get_by_role("link", name="Routines", exact=True).last).to_be_visible()
+
+
+def test_more_opens_from_the_keyboard(new_page: Callable[..., Page]) -> None:
+    page = new_page("phone", viewport=PHONES["390x844"])
+    page.goto("/guide")
+    more = page.locator(".tab-bar summary")
+    expect(more).to_have_accessible_name("More")
+    more.focus()
+    page.keyboard.press("Enter")
+    sign_in = page.locator(".more-list").get_by_role("link", name="Sign in")
+    assert in_viewport(page, sign_in)
+    page.keyboard.press("Tab")
+    expect(sign_in).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/login$"))
