@@ -154,6 +154,25 @@ def test_notifications_on_test_and_off_through_a_stand_in_push_service(
     assert stored(live_server, login)[1] == []
 
 
+def test_the_day_choices_follow_each_other(new_page: Any, live_server: LiveServer) -> None:
+    page = new_page("phone")
+    sign_up(page, login_name())
+    page.goto(f"{LIST}/new")
+    ticks = {day: page.get_by_label(day, exact=True)
+             for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+    page.get_by_label("Weekdays").check()
+    assert [day for day, box in ticks.items() if box.is_checked()] == [
+        "Mon", "Tue", "Wed", "Thu", "Fri"]
+    ticks["Sat"].check()  # no longer weekdays
+    expect(page.get_by_label("Only these days:")).to_be_checked()
+    ticks["Sun"].check()  # all seven: every day
+    expect(page.get_by_label("Every day")).to_be_checked()
+    ticks["Mon"].uncheck()
+    page.get_by_label("Time").fill("06:45")
+    page.get_by_role("button", name="Add reminder").click()
+    expect(page.locator(".reminder-card")).to_contain_text("06:45 Tue, Wed, Thu, Fri, Sat, Sun")
+
+
 def check_axe(page: Page, label: str) -> None:
     """Run axe-core in an isolated world of the page; fail with its report on any violation."""
     cdp = page.context.new_cdp_session(page)
