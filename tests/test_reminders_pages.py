@@ -131,6 +131,13 @@ def test_any_bad_form_gets_a_message_not_an_error(
     assert rows(app) == []
 
 
+def test_a_new_form_starts_at_bedtime_every_day(user_client: FlaskClient) -> None:
+    form = user_client.get(NEW).get_data(as_text=True)
+    assert 'value="21:30"' in form
+    assert re.search(r'value="every"\s+checked', form)
+    assert len(re.findall(r'name="days" value="\d"\s+checked', form)) == 7
+
+
 def test_a_time_with_zero_seconds_is_kept_to_the_minute(
         app: Flask, user_client: FlaskClient) -> None:
     add(user_client, time="07:05:00")

@@ -250,7 +250,8 @@ def index() -> Any:
 def new() -> Any:
     posted = request.method == "POST"
     form = ReminderForm() if posted else ReminderForm(
-        data={"enabled": True, "repeat": "every", "time": "21:30"})
+        data={"enabled": True, "repeat": "every", "days": [str(d) for d in EVERY_DAY],
+              "time": "21:30"})
     if _count(current_user) >= MAX_REMINDERS:
         problem = (f"You have {MAX_REMINDERS} reminders, the most there can be. "
                    "Delete one to add another.")
