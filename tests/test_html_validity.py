@@ -264,6 +264,16 @@ def java() -> str:
     return java or "java"
 
 
+# The checker's CSS grammar predates container queries (CSS Containment 3), which every
+# current browser supports; only those two messages are set aside.
+CONTAINER_QUERY = re.compile(r"Property “container(-type|-name)?” doesn't exist|"
+                             r"Unrecognized at-rule “@container”")
+
+
+def _container_query(message: str) -> bool:
+    return CONTAINER_QUERY.search(message) is not None
+
+
 def test_every_page_and_stylesheet_passes_the_nu_html_checker(java: str, site: dict[str, str],
                                                                tmp_path: Path) -> None:
     folder = tmp_path / "pages"
@@ -284,6 +294,8 @@ def test_every_page_and_stylesheet_passes_the_nu_html_checker(java: str, site: d
         f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m.get('message')}"
         f"\n    {m.get('extract', '').strip()}"
         for m in report["messages"] if m.get("type") in ("error", "non-document-error")
+        and not _container_query(m.get("message", ""))
     ]
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
-    assert result.returncode == 0, result.stderr[-2000:]
+    # 1 means "messages found": only the set-aside ones, as the line above checked.
+    assert result.returncode in (0, 1), result.stderr[-2000:]
