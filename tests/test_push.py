@@ -210,11 +210,11 @@ def test_a_damaged_key_file_says_how_to_recover(make_app: Callable[..., Flask]) 
         public_key(app)
 
 
-def test_loading_the_module_does_not_load_the_push_library() -> None:
-    # Web workers import the reminders package; only a process that sends pays for aiohttp.
+def test_a_web_worker_does_not_load_the_push_or_calendar_libraries() -> None:
+    # Each loads megabytes into every worker; only requests that send or write a file need them.
     code = (
-        "import sys, stretch_app.reminders.push\n"
-        "print(sorted({'pywebpush', 'aiohttp'} & set(sys.modules)))"
+        "import sys, stretch_app.wsgi\n"
+        "print(sorted({'pywebpush', 'aiohttp', 'icalendar', 'cryptography'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT)

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..inputs import InputError, first_problem, json_body
 from ..models import User
 from ..views.common import catalog
-from .calendar import calendar_of, reminder_event, zone_component
 from .models import Reminder
 from .push import UnsafeEndpoint, check_endpoint, public_key, send_push
 from .sending import payload_for, routine_for, schedule_of
@@ -200,6 +199,9 @@ def feed(token: str) -> Any:
 
 
 def _ics(reminder: Reminder, owner: User, filename: str | None) -> Response:
+    # Imported here: icalendar costs each web worker memory, and few requests need it.
+    from .calendar import calendar_of, reminder_event, zone_component
+
     today = datetime.now(UTC).date()
     routine = routine_for(reminder, catalog(), today)
     what = routine.title if reminder.routine_slug else "Something short for your usual area"

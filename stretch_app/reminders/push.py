@@ -19,14 +19,15 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from ..config import ConfigError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 KEY_FILE = "vapid_private_key.pem"
 MAX_ENDPOINT_LENGTH = 1000
@@ -70,6 +71,10 @@ def _b64url_encode(data: bytes) -> str:
 
 def parse_private_key(text: str, source: str) -> ec.EllipticCurvePrivateKey:
     """Return the P-256 key in text: PEM, or base64url of the raw 32 bytes or of DER."""
+    # Imported here: the web workers that never send or show a key do not load cryptography.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     # An environment variable often carries a PEM's line breaks as literal \n.
     text = text.strip().replace("\\n", "\n")
     problem = (
@@ -95,6 +100,10 @@ def parse_private_key(text: str, source: str) -> ec.EllipticCurvePrivateKey:
 
 def _instance_key(instance: Path) -> ec.EllipticCurvePrivateKey:
     """Return the instance folder's VAPID key, creating it once."""
+    # Imported here: the web workers that never send or show a key do not load cryptography.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     path = instance / KEY_FILE
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
@@ -134,6 +143,9 @@ def private_key(app: Flask) -> ec.EllipticCurvePrivateKey:
 
 def public_key(app: Flask) -> str:
     """Return the VAPID applicationServerKey: base64url of the uncompressed P-256 point."""
+    # Imported here: the web workers that never send or show a key do not load cryptography.
+    from cryptography.hazmat.primitives import serialization
+
     point = private_key(app).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
@@ -233,6 +245,8 @@ def _subscription_keys(subscription: Mapping[str, str]) -> dict[str, str]:
     p256dh, auth = subscription.get("p256dh"), subscription.get("auth")
     if not isinstance(p256dh, str) or not isinstance(auth, str):
         raise ValueError("The subscription has no encryption keys.")
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     try:
         point, secret = _b64url_decode(p256dh), _b64url_decode(auth)
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
