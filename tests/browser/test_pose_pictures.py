@@ -39,6 +39,8 @@ def _frames(page: Any, selector: str, count: int = 4) -> list[bytes]:
         "(sel) => { const i = document.querySelector(sel); return i.complete && i.naturalWidth; }",
         arg=selector,
     )
+    # The service worker's first install and any late banner settle before the frames are taken.
+    page.wait_for_load_state("networkidle")
     image = page.locator(selector)
     shots = []
     for _ in range(count):
