@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from playwright.sync_api import Page
 
 from stretch_app.diary.entries import build_entry
@@ -94,3 +95,42 @@ def seed_diary(live_server: LiveServer, login: str) -> None:
 
 def has_switch(routine: dict[str, Any]) -> bool:
     return any(s.switch for s in segments(routine))
+
+
+def check_axe(page: Page, label: str) -> None:
+    """Run axe-core on the page as it is; fail with a readable report on any violation.
+
+    axe runs in an isolated world of the page: its own globals, so neither the page's fake
+    clock (which would stop axe's timers) nor its CSP get in the way, and the page's own
+    globals stay untouched.
+    """
+    axe_base = pytest.importorskip("axe_playwright_python.base")  # ships axe.min.js
+    cdp = page.context.new_cdp_session(page)
+    try:
+        frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+        world = cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "axe"})
+        context = world["executionContextId"]
+        loaded = cdp.send("Runtime.evaluate",
+                          {"expression": axe_base.AXE_SCRIPT, "contextId": context})
+        assert "exceptionDetails" not in loaded, loaded
+        ran = cdp.send("Runtime.evaluate", {
+            "expression": "axe.run(document, { resultTypes: ['violations'] })",
+            "contextId": context, "awaitPromise": True, "returnByValue": True,
+        })
+        assert "exceptionDetails" not in ran, ran
+    finally:
+        cdp.detach()
+    results = axe_base.AxeResults(ran["result"]["value"])
+    if results.violations_count:
+        raise AssertionError(f"axe on {label} ({page.url}):\n{results.generate_report()}")
+
+
+def wait_until(check: Any, what: str, seconds: float = 15) -> Any:
+    """Poll `check()` (real time) until it returns something truthy."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

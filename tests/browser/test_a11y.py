@@ -21,12 +21,10 @@ from stretch_app.extensions import db
 from stretch_app.models import CrampEntry, User
 
 from .conftest import LiveServer, PageProblems, sign_up
-from .helpers import seed_diary
+from .helpers import check_axe, seed_diary
 
 pytestmark = pytest.mark.browser
 
-axe_base = pytest.importorskip("axe_playwright_python.base")
-AXE_SCRIPT = axe_base.AXE_SCRIPT  # the package's axe.min.js
 
 SHOTS = Path("/tmp/shots-a11y")
 ROUTINE = "quick-calf-reset"
@@ -63,32 +61,6 @@ TARGETS = (
     "input:not([type=checkbox]):not([type=radio]):not([type=hidden])"
 )
 OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def check_axe(page: Page, label: str) -> None:
-    """Run axe-core on the page as it is; fail with a readable report on any violation.
-
-    axe runs in an isolated world of the page: its own globals, so neither the page's fake
-    clock (which would stop axe's timers) nor its CSP get in the way, and the page's own
-    globals stay untouched.
-    """
-    cdp = page.context.new_cdp_session(page)
-    try:
-        frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
-        world = cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "axe"})
-        context = world["executionContextId"]
-        loaded = cdp.send("Runtime.evaluate", {"expression": AXE_SCRIPT, "contextId": context})
-        assert "exceptionDetails" not in loaded, loaded
-        ran = cdp.send("Runtime.evaluate", {
-            "expression": "axe.run(document, { resultTypes: ['violations'] })",
-            "contextId": context, "awaitPromise": True, "returnByValue": True,
-        })
-        assert "exceptionDetails" not in ran, ran
-    finally:
-        cdp.detach()
-    results = axe_base.AxeResults(ran["result"]["value"])
-    if results.violations_count:
-        raise AssertionError(f"axe on {label} ({page.url}):\n{results.generate_report()}")
 
 
 SMALL_TARGETS_JS = """(selector) => [...document.querySelectorAll(selector)].filter((e) => {

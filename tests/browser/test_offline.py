@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from stretch_app.extensions import db
 from stretch_app.models import Completion, User
 
 from .conftest import LiveServer, PageProblems, sign_up
+from .helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -32,17 +32,6 @@ KEPT_FOR_JS = """async (url) => {
   const response = name && (await (await caches.open(name)).match(url));
   return response ? response.headers.get("X-Limber-Session") : null;
 }"""
-
-
-def wait_until(check: Any, what: str, seconds: float = 15) -> Any:
-    """Poll `check()` (real time) until it returns something truthy."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def pending(page: Page) -> list[dict[str, Any]]:

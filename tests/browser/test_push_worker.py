@@ -10,13 +10,13 @@ cannot make, so the test records the worker's openWindow and focus calls instead
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer
+from .helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -42,17 +42,6 @@ CLICK_JS = """async (tag) => {
   const left = (await self.registration.getNotifications({ tag })).length;
   return { calls, left, jobs: jobs.length };
 }"""
-
-
-def wait_until(check: Any, what: str, seconds: float = 15) -> Any:
-    """Poll `check()` (real time) until it returns something truthy."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class PushedWorker:

@@ -26,10 +26,9 @@ from stretch_app.reminders.models import PushSubscription, Reminder
 
 from ..push_receiver import PushReceiver
 from .conftest import LiveServer, PageProblems, sign_up
+from .helpers import check_axe
 
 pytestmark = pytest.mark.browser
-
-axe_base = pytest.importorskip("axe_playwright_python.base")
 
 LIST = "/settings/reminders"
 INCOGNITO = r"does not support the Push API in incognito mode"
@@ -171,28 +170,6 @@ def test_the_day_choices_follow_each_other(new_page: Any, live_server: LiveServe
     page.get_by_label("Time").fill("06:45")
     page.get_by_role("button", name="Add reminder").click()
     expect(page.locator(".reminder-card")).to_contain_text("06:45 Tue, Wed, Thu, Fri, Sat, Sun")
-
-
-def check_axe(page: Page, label: str) -> None:
-    """Run axe-core in an isolated world of the page; fail with its report on any violation."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
-        world = cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "axe"})
-        context = world["executionContextId"]
-        loaded = cdp.send("Runtime.evaluate",
-                          {"expression": axe_base.AXE_SCRIPT, "contextId": context})
-        assert "exceptionDetails" not in loaded, loaded
-        ran = cdp.send("Runtime.evaluate", {
-            "expression": "axe.run(document, { resultTypes: ['violations'] })",
-            "contextId": context, "awaitPromise": True, "returnByValue": True,
-        })
-        assert "exceptionDetails" not in ran, ran
-    finally:
-        cdp.detach()
-    results = axe_base.AxeResults(ran["result"]["value"])
-    if results.violations_count:
-        raise AssertionError(f"axe on {label}:\n{results.generate_report()}")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
