@@ -255,7 +255,8 @@ def test_another_users_entry_is_404_on_every_method(app: Flask, client: FlaskCli
     assert client.get("/api/cramps").get_json() == {"cramps": []}
     row = stored(app, theirs["id"])
     assert (row.strength, row.note) == (6, "alex's")
-    for missing in ("/api/cramps/0", "/api/cramps/999999", "/api/cramps/99999999999999999999999",
+    for missing in ("/api/cramps/0", "/api/cramps/999999", "/api/cramps/7024754526993",
+                    "/api/cramps/99999999999999999999999",
                     "/api/cramps/abc"):
         assert_error(client.get(missing), 404, "not_found")
 

@@ -257,6 +257,14 @@ def test_another_persons_reminder_is_not_found(app: Flask, user_client: FlaskCli
         assert db.session.execute(select(func.count()).select_from(Reminder)).scalar() == 1
 
 
+@pytest.mark.parametrize("reminder_id", ["0", "999999", "7024754526993", "9" * 25])
+def test_a_reminder_id_that_cannot_exist_is_not_found(user_client: FlaskClient,
+                                                      reminder_id: str) -> None:
+    # Ids past 32 bits used to reach PostgreSQL, which refused them with a server error.
+    assert user_client.delete(f"/api/reminders/{reminder_id}").status_code == 404
+    assert user_client.put(f"/api/reminders/{reminder_id}", json=BEDTIME).status_code == 404
+
+
 def occurrences(ics: bytes, start: datetime, end: datetime) -> list[datetime]:
     calendar = icalendar.Calendar.from_ical(ics)
     return [e["DTSTART"].dt for e in recurring_ical_events.of(calendar).between(start, end)]

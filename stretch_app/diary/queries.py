@@ -15,7 +15,7 @@ from ..models import Completion, CrampEntry, utcnow
 from .entries import CrampData, same_content
 from .summary import Adherence, CrampTotals
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 Saved = Literal["new", "same", "conflict"]
 
 

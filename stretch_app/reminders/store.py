@@ -19,7 +19,7 @@ from .sending import schedule_of
 
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
-MAX_ID = 2**63 - 1  # the largest id a row can have
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 class ReminderIn(BaseModel):
