@@ -46,8 +46,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# Tests without a browser on both cores; browser tests one at a time (each runs a server).
 test-py: $(VENV)/.installed-dev node_modules/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m 'not browser' -n 2
+	$(BIN)/pytest -q -m browser
 
 test: lint bandit test-js test-py
 
