@@ -6,9 +6,8 @@
 // "s" unless the number is 1; data-stat-when="<boolean field>" is hidden while it is false;
 // data-stat-message holds one of data-done, data-going or data-new (see streakMessage).
 
+import { CONFIRMED_EVENT, confirmedSoFar } from "./queue.js";
 import { getJson } from "./shared.js";
-
-export const CONFIRMED_EVENT = "limber:confirmed";
 
 /** Which streak message fits: "done" today, "going" (a streak to keep) or "new". */
 export function streakMessage(stats) {
@@ -55,7 +54,8 @@ export async function refreshStats(root = document, fetchFn = globalThis.fetch) 
 }
 
 if (typeof window !== "undefined" && typeof document !== "undefined") {
-  window.addEventListener(CONFIRMED_EVENT, () => {
-    refreshStats().catch(() => undefined);
-  });
+  const refresh = () => refreshStats().catch(() => undefined);
+  // The load's first send may have finished before this module ran.
+  if (confirmedSoFar() > 0) refresh();
+  window.addEventListener(CONFIRMED_EVENT, refresh);
 }

@@ -157,12 +157,9 @@ export function createQueue(deps) {
     }
     for (const item of read(d.pendingKey)) {
       const outcome = await send(item);
-      if (outcome === "sent") {
-        remove(item.id);
-        summary.sent += 1;
-      } else if (outcome === "rejected") {
-        summary.rejected += 1;
-      } else {
+      if (outcome === "sent") remove(item.id);
+      if (outcome === "sent" || outcome === "rejected") summary[outcome] += 1;
+      else {
         summary.status = outcome;
         break;
       }
@@ -259,9 +256,17 @@ export const pendingCompletions = () => pageQueue.pending();
 /** The completions the server refused for good (409/422/400), with status and error code. */
 export const rejectedCompletions = () => pageQueue.rejected();
 
-// Figures on the page (the streak on home) change once the server has a session: say so.
+// Figures on the page (the streak on home) change once the server has a session: say so, and
+// count it for modules that start listening after the load's first send has already finished.
+export const CONFIRMED_EVENT = "limber:confirmed";
+let confirmedSends = 0;
+/** How many sends this page has had confirmed so far. */
+export const confirmedSoFar = () => confirmedSends;
 function announce(summary) {
-  if (summary.sent > 0) window.dispatchEvent(new CustomEvent("limber:confirmed", { detail: summary }));
+  if (summary.sent > 0) {
+    confirmedSends += 1;
+    window.dispatchEvent(new CustomEvent(CONFIRMED_EVENT, { detail: summary }));
+  }
   return summary;
 }
 /** Send what is pending (when signed in and online); resolves with a summary when done. */
@@ -273,9 +278,9 @@ export const pendingCramps = () => crampQueue.pending();
 /** Send the waiting diary lines (when signed in and online). */
 export const flushCramps = () => crampQueue ? crampQueue.flush() : Promise.resolve(UNAVAILABLE);
 
+// Everything queued in this browser goes out as soon as it can, from any page.
+const flushAll = () => Promise.all([flushQueue(), flushCramps()]).catch(() => undefined);
 if (inBrowser) {
-  // Everything queued in this browser goes out as soon as it can, from any page.
-  const flushAll = () => Promise.all([flushQueue(), flushCramps()]);
   window.addEventListener("online", flushAll);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flushAll);
   else flushAll();
@@ -294,13 +299,7 @@ const REGISTER_DELAY_MS = 1500;
 
 const pageSignedIn = () => document.body?.dataset.signedIn === "true";
 
-function somethingWaiting() {
-  try {
-    return pendingCompletions().length + pendingCramps().length > 0;
-  } catch {
-    return false;
-  }
-}
+const somethingWaiting = () => pendingCompletions().length + pendingCramps().length > 0;
 
 async function askForSync(registration) {
   if (!pageSignedIn() || !registration || !("sync" in registration)) return;
@@ -338,9 +337,8 @@ async function startServiceWorker() {
 if (inBrowser && "serviceWorker" in navigator) {
   navigator.serviceWorker.addEventListener("message", (event) => {
     const message = event.data || {};
-    if (message.type === "flush-queue") {
-      Promise.all([flushQueue(), flushCramps()]).catch(() => undefined);
-    } else if (message.type === "offline-ready") {
+    if (message.type === "flush-queue") flushAll();
+    else if (message.type === "offline-ready") {
       document.documentElement.dataset.offline = message.complete ? "ready" : "partial";
     }
   });
