@@ -41,6 +41,11 @@ SITUATION_LABELS: Mapping[str, str] = MappingProxyType({
     "bedtime": "Bedtime", "night-leg-cramps": "Night leg cramps", "menstrual": "Period cramps",
     "anytime": "Anytime",
 })  # fmt: skip
+# Places a pose can be done in, so people who cannot get down to the floor can filter.
+POSITIONS: tuple[str, ...] = ("standing", "chair", "floor", "bed")
+POSITION_LABELS: Mapping[str, str] = MappingProxyType({
+    "standing": "Standing", "chair": "On a chair", "floor": "On the floor", "bed": "In bed",
+})  # fmt: skip
 MAX_FILE_BYTES = 256 * 1024
 MAX_ROUTINE_SECONDS = 45 * 60
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -58,6 +63,7 @@ Situation = Literal[
     "bedtime", "night-leg-cramps", "menstrual", "anytime",
 ]  # fmt: skip
 Level = Literal["gentle", "moderate"]
+Place = Literal["standing", "chair", "floor", "bed"]
 
 
 def _clean_text(value: str) -> str:
@@ -68,6 +74,12 @@ def _clean_text(value: str) -> str:
     if "<" in value or ">" in value:
         raise ValueError("must not contain < or >")
     return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("lists a place more than once")
+    return values
 
 
 def _text(min_length: int, max_length: int) -> Any:
@@ -91,6 +103,7 @@ class PoseFile(_Strict):
     targets: Annotated[list[Target], Field(min_length=1, max_length=6)]
     kind: Literal["stretch", "yoga", "mobility", "breathing"]
     position: Literal["standing", "chair", "seated", "kneeling", "lying"]
+    positions: Annotated[list[Place], Field(min_length=1, max_length=4), AfterValidator(_distinct)]
     per_side: StrictBool
     hold_seconds: Annotated[StrictInt, Field(ge=5, le=300)]
     level: Level = "gentle"
@@ -133,6 +146,7 @@ class Pose:
     targets: tuple[str, ...]
     kind: str
     position: str
+    positions: tuple[str, ...]
     per_side: bool
     hold_seconds: int
     level: str
@@ -192,6 +206,7 @@ class Routine:
     transition_seconds: int
     steps: tuple[Step, ...]
     expanded_steps: tuple[ExpandedStep, ...] = field(default=())
+    pose_places: tuple[tuple[str, ...], ...] = field(default=())  # each pose's places
 
     # Cached: a routine never changes, and pages and filters read these for every routine
     # on every request. (cached_property stores in __dict__, which frozen allows.)
@@ -205,6 +220,16 @@ class Routine:
         """Return the pictures (paths below static/) of the first three poses, for cards."""
         first = list(dict.fromkeys(step.pose_id for step in self.steps))[:3]
         return tuple(f"poses/{pose_id}.svg" for pose_id in first)
+
+    @cached_property
+    def places(self) -> tuple[str, ...]:
+        """Return the places where every pose of the routine can be done, in POSITIONS order."""
+        return tuple(p for p in POSITIONS if all(p in places for places in self.pose_places))
+
+    @cached_property
+    def needs_floor(self) -> bool:
+        """Return whether some pose of the routine can be done only on the floor."""
+        return any(places == ("floor",) for places in self.pose_places)
 
 
 def total_seconds(prep: int, transition: int, holds: Iterable[ExpandedStep]) -> int:
@@ -348,6 +373,7 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
             targets=tuple(parsed.targets),
             kind=parsed.kind,
             position=parsed.position,
+            positions=tuple(p for p in POSITIONS if p in parsed.positions),
             per_side=parsed.per_side,
             hold_seconds=parsed.hold_seconds,
             level=parsed.level,
@@ -391,6 +417,9 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
             transition_seconds=parsed.transition_seconds,
             steps=steps,
             expanded_steps=expand_steps(steps, poses),
+            pose_places=tuple(
+                poses[pose_id].positions for pose_id in dict.fromkeys(s.pose_id for s in steps)
+            ),
         )
         if routine.total_seconds > MAX_ROUTINE_SECONDS:
             problems.append(

@@ -36,8 +36,8 @@ BANDS = (
 )
 
 POSE_KEYS_REQUIRED = {
-    "name", "areas", "targets", "kind", "position", "per_side", "hold_seconds", "level",
-    "instructions", "cue", "cautions", "easier", "image_alt",
+    "name", "areas", "targets", "kind", "position", "positions", "per_side", "hold_seconds",
+    "level", "instructions", "cue", "cautions", "easier", "image_alt",
 }  # fmt: skip
 POSE_KEYS_OPTIONAL = {"sanskrit"}
 ROUTINE_KEYS = {

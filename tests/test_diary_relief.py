@@ -16,8 +16,9 @@ LIBRARY = load_catalog(ROOT / "routines", ROOT / "static")
 
 def pose(pose_id: str) -> Pose:
     return Pose(id=pose_id, name=pose_id.title(), sanskrit=None, areas=("legs",),
-                targets=("calves",), kind="stretch", position="standing", per_side=True,
-                hold_seconds=30, level="gentle", instructions=("a", "b", "c"), cue="cue",
+                targets=("calves",), kind="stretch", position="standing",
+                positions=("standing",), per_side=True, hold_seconds=30, level="gentle",
+                instructions=("a", "b", "c"), cue="cue",
                 cautions=("care",), easier="easier", image_alt=f"{pose_id} picture")
 
 

@@ -125,7 +125,8 @@ def base_routine() -> dict[str, Any]:
 
 def base_pose() -> dict[str, Any]:
     return {"name": "Standing calf stretch", "areas": ["legs"], "targets": ["calves"],
-            "kind": "stretch", "position": "standing", "per_side": True, "hold_seconds": 30,
+            "kind": "stretch", "position": "standing", "positions": ["standing"],
+            "per_side": True, "hold_seconds": 30,
             "instructions": ["Face a wall and rest both hands on it.",
                              "Step one foot well back.", "Press the back heel down."],
             "cue": "Back heel down, lean in gently.",
