@@ -73,7 +73,7 @@ test-load: $(VENV)/.installed-dev
 # scenarios against a throwaway PostgreSQL cluster on loopback, deleted afterwards.
 test-postgres: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m benchmarks.reliability.pg_cluster \
-		"$(BIN)/pytest -q -m 'not browser'" "$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)"
+		"$(BIN)/pytest -q -m 'not browser' -n 2" "$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)"
 
 # Security lint: bandit over the package; a justified finding carries "# nosec BXXX # reason"
 # on its line. Quiet when clean; the full report (warnings included) when it is not.
