@@ -1,0 +1,233 @@
+// The routine builder's state and rules, without the DOM: adding, moving and timing steps,
+// finding poses, checking a routine as the server will, and the body that is saved.
+// Every change returns a new state, so the page can compare it with what was last saved.
+
+import { formatDuration } from "./shared.js";
+
+export const LIMITS = { steps: 40, min_hold: 5, max_hold: 600, max_total: 45 * 60 };
+export const TITLE_MIN = 3;
+export const TITLE_MAX = 60;
+export const NOTE_MAX = 280;
+export const PAUSE_MAX = 60;
+
+/** The state for a new routine, or for one from the server (written_steps or steps). */
+export function initialState(routine, poses) {
+  const byId = poseMap(poses);
+  const given = routine || {};
+  const written = given.written_steps || given.steps || [];
+  return {
+    title: typeof given.title === "string" ? given.title : "",
+    note: typeof given.note === "string" ? given.note : "",
+    level: given.level === "moderate" ? "moderate" : "gentle",
+    prep_seconds: Number.isInteger(given.prep_seconds) ? given.prep_seconds : 10,
+    transition_seconds: Number.isInteger(given.transition_seconds) ? given.transition_seconds : 5,
+    steps: written
+      .filter((s) => s && byId.has(s.pose))
+      .map((s) => ({
+        pose: s.pose,
+        seconds: Number.isInteger(s.seconds) ? s.seconds : byId.get(s.pose).hold_seconds,
+        note: s.note || null,
+      })),
+  };
+}
+
+/** The poses by id. */
+export function poseMap(poses) {
+  return poses instanceof Map ? poses : new Map((poses || []).map((p) => [p.id, p]));
+}
+
+/** The state with one field changed (title, note, level, prep_seconds, transition_seconds). */
+export function setField(state, name, value) {
+  return { ...state, [name]: value };
+}
+
+/** The state with the pose added at the end at its usual hold; unchanged when full or unknown. */
+export function add(state, poseId, poses, limits = LIMITS) {
+  const pose = poseMap(poses).get(poseId);
+  if (!pose || state.steps.length >= limits.steps) return state;
+  return { ...state, steps: [...state.steps, { pose: pose.id, seconds: pose.hold_seconds, note: null }] };
+}
+
+/** The state without step i (unchanged when there is no step i). */
+export function remove(state, i) {
+  if (!(i >= 0 && i < state.steps.length)) return state;
+  return { ...state, steps: state.steps.filter((_, j) => j !== i) };
+}
+
+/** The state with step i moved by delta places (unchanged when it would leave the list). */
+export function move(state, i, delta) {
+  const to = i + delta;
+  const n = state.steps.length;
+  if (!(i >= 0 && i < n && to >= 0 && to < n) || to === i) return state;
+  const steps = [...state.steps];
+  const [step] = steps.splice(i, 1);
+  steps.splice(to, 0, step);
+  return { ...state, steps };
+}
+
+/**
+ * A hold typed by someone, as whole seconds within the limits: rounded and clamped; null when
+ * it is not a number at all.
+ */
+export function holdValue(value, limits = LIMITS) {
+  const text = String(value ?? "").trim();
+  if (!/^\d+(\.\d*)?$/.test(text)) return null;
+  return Math.min(limits.max_hold, Math.max(limits.min_hold, Math.round(Number(text))));
+}
+
+/** The state with step i held for `value` seconds (clamped); unchanged when not a number. */
+export function setSeconds(state, i, value, limits = LIMITS) {
+  const seconds = holdValue(value, limits);
+  if (seconds === null || !(i >= 0 && i < state.steps.length)) return state;
+  if (state.steps[i].seconds === seconds) return state;
+  const steps = state.steps.map((s, j) => (j === i ? { ...s, seconds } : s));
+  return { ...state, steps };
+}
+
+const fold = (text) =>
+  String(text || "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/-/g, " ")
+    .toLowerCase();
+
+/** The places a pose can be done (its own position when the list is missing). */
+export function placesOf(pose) {
+  return pose.positions && pose.positions.length ? pose.positions : [pose.position];
+}
+
+/**
+ * The poses that match every word of the query (in the name, Sanskrit name or targets) and
+ * the chosen area, place and kind ("" or missing means any), in the order given.
+ */
+export function filterPoses(poses, { query = "", area = "", place = "", kind = "" } = {}) {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  return poses.filter((p) => {
+    if (area && !(p.areas || []).includes(area)) return false;
+    if (place && !placesOf(p).includes(place)) return false;
+    if (kind && p.kind !== kind) return false;
+    if (!words.length) return true;
+    const text = fold([p.name, p.sanskrit, ...(p.targets || [])].join(" "));
+    return words.every((w) => text.includes(w));
+  });
+}
+
+/** The holds the player will play: a per-side pose is a left and then a right hold. */
+export function expandedHolds(state, poses) {
+  const byId = poseMap(poses);
+  const out = [];
+  state.steps.forEach((step, index) => {
+    const pose = byId.get(step.pose);
+    if (!pose) return;
+    const sides = pose.per_side ? ["left", "right"] : [null];
+    for (const side of sides) out.push({ index, pose: pose.id, name: pose.name, side, seconds: step.seconds });
+  });
+  return out;
+}
+
+/** The routine's length as the server counts it: prep, every hold, a move between holds. */
+export function totalSeconds(state, poses) {
+  const holds = expandedHolds(state, poses);
+  const held = holds.reduce((sum, h) => sum + h.seconds, 0);
+  return state.prep_seconds + held + state.transition_seconds * Math.max(0, holds.length - 1);
+}
+
+/** "Total 6 min 30 s", as the routine pages write lengths. */
+export function totalText(state, poses) {
+  return `Total ${formatDuration(totalSeconds(state, poses))}`;
+}
+
+/**
+ * The preview's parts in playing order, each {kind: prep|hold|move, start, seconds, label,
+ * index (the step), side}; a move between the two sides of a pose is labelled as a switch.
+ */
+export function timeline(state, poses) {
+  const parts = [];
+  let start = 0;
+  const push = (part) => {
+    parts.push({ start, ...part });
+    start += part.seconds;
+  };
+  const holds = expandedHolds(state, poses);
+  if (state.prep_seconds > 0 && holds.length) {
+    push({ kind: "prep", seconds: state.prep_seconds, label: "Get ready", index: null, side: null });
+  }
+  holds.forEach((hold, i) => {
+    if (i > 0 && state.transition_seconds > 0) {
+      const switching = holds[i - 1].index === hold.index;
+      push({ kind: "move", seconds: state.transition_seconds, label: switching ? "Switch sides" : "Move",
+        index: hold.index, side: null });
+    }
+    const label = hold.side ? `${hold.name} (${hold.side} side)` : hold.name;
+    push({ kind: "hold", seconds: hold.seconds, label, index: hold.index, side: hold.side });
+  });
+  return parts;
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What is wrong with the routine, as [{field, message}] named like the server's fields. */
+export function validate(state, poses, limits = LIMITS) {
+  const problems = [];
+  const title = state.title.trim();
+  if (title.length < TITLE_MIN) {
+    problems.push({ field: "title", message: `Give the routine a title of at least ${TITLE_MIN} characters.` });
+  } else if (title.length > TITLE_MAX) {
+    problems.push({ field: "title", message: `Keep the title to ${TITLE_MAX} characters or fewer (it has ${title.length}).` });
+  }
+  if (state.note.trim().length > NOTE_MAX) {
+    problems.push({ field: "note", message: `Keep the note to ${NOTE_MAX} characters or fewer.` });
+  }
+  for (const [field, what] of [["prep_seconds", "Getting ready"], ["transition_seconds", "Moving between holds"]]) {
+    const value = state[field];
+    if (!Number.isInteger(value) || value < 0 || value > PAUSE_MAX) {
+      problems.push({ field, message: `${what} takes 0 to ${PAUSE_MAX} seconds.` });
+    }
+  }
+  if (!state.steps.length) {
+    problems.push({ field: "steps", message: "Add at least one pose." });
+  } else if (state.steps.length > limits.steps) {
+    problems.push({ field: "steps", message: `A routine has at most ${limits.steps} steps; this one has ${state.steps.length}.` });
+  }
+  state.steps.forEach((step, i) => {
+    if (!Number.isInteger(step.seconds) || step.seconds < limits.min_hold || step.seconds > limits.max_hold) {
+      problems.push({ field: `steps.${i}.seconds`,
+        message: `Step ${i + 1}: hold for ${limits.min_hold} to ${limits.max_hold} seconds.` });
+    }
+  });
+  const total = totalSeconds(state, poses);
+  const most = limits.max_total ?? LIMITS.max_total;
+  if (total > most) {
+    problems.push({ field: "steps",
+      message: `The routine would last ${formatDuration(total)}; ${plural(most / 60, "minute")} is the most. Shorten or remove a step.` });
+  }
+  return problems;
+}
+
+/**
+ * Where a field named by the server or by validate() is shown: {step: i} for a step's field
+ * ("steps.2.seconds", "steps[2].pose"), else {name} (title, note, steps, …).
+ */
+export function fieldTarget(field) {
+  const found = /^steps(?:\.(\d+)|\[(\d+)\])/.exec(String(field || ""));
+  if (found) return { step: Number(found[1] ?? found[2]) };
+  return { name: String(field || "body").split(".")[0] };
+}
+
+/** The JSON body of POST and PUT /api/my-routines. */
+export function body(state) {
+  const note = state.note.trim();
+  return {
+    title: state.title.trim(),
+    note: note || null,
+    level: state.level,
+    prep_seconds: state.prep_seconds,
+    transition_seconds: state.transition_seconds,
+    steps: state.steps.map((s) => ({ pose: s.pose, seconds: s.seconds, note: s.note || null })),
+  };
+}
+
+/** Whether two states would save the same routine. */
+export function sameRoutine(a, b) {
+  return JSON.stringify(body(a)) === JSON.stringify(body(b));
+}
