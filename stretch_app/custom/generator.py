@@ -124,8 +124,9 @@ def _ends(rng: random.Random, near: list[Pose], pool: list[Pose]) -> tuple[Pose 
     breathing = [p for p in near if p.kind == "breathing"]
     lying = [p for p in gentle if p.position == "lying" and p.kind != "mobility"]
     calm = [breathing, [p for p in lying if not p.per_side], lying,
-            [p for p in pool if p.kind == "breathing"], [p for p in gentle if p.kind != "mobility"]]
-    finish = _pick(rng, calm, set()) or rng.choice(near)
+            [p for p in pool if p.kind == "breathing"], [p for p in gentle if p.kind != "mobility"],
+            [p for p in near if p.kind != "mobility"], near]
+    finish = _pick(rng, calm, set()) or near[0]
     opening = _pick(rng, [[p for p in gentle if p.kind == "mobility"],
                           [p for p in gentle if p.kind == "breathing"]], {finish.id})  # fmt: skip
     return opening, finish
@@ -191,6 +192,11 @@ def generate(
     opening, finish = _ends(rng, near, pool)
     main = _main(rng, near, chosen, (opening, finish), target)
     sequence = [*([opening] if opening else []), *main, finish]
+    longest = _length(sequence, [MAX_HOLD] * len(sequence))
+    if longest < target * (1 - TOLERANCE) and len(sequence) < MAX_STEPS:
+        # Too few poses in the areas: a breathing pose from elsewhere still ends calmly.
+        spare = [p for p in pool if p.kind == "breathing" and p not in sequence]
+        sequence += [rng.choice(spare)] if spare else []
     holds = _fit(sequence, target)
     total = _length(sequence, holds)
     if total < target * (1 - TOLERANCE):
