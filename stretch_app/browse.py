@@ -6,7 +6,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .catalog import AREAS, SITUATION_LABELS, SITUATIONS, Pose, Routine
+from .catalog import AREAS, POSITION_LABELS, POSITIONS, SITUATION_LABELS, SITUATIONS, Pose, Routine
+
+# Quick choices for "what I can do", e.g. for people who cannot get down to the floor.
+CAN_PRESETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("No floor", ("standing", "chair", "bed")),
+    ("Chair only", ("chair",)),
+    ("In bed", ("bed",)),
+)
 
 
 @dataclass(frozen=True)
@@ -16,14 +23,50 @@ class Filters:
     area: str | None = None
     situation: str | None = None
     max_minutes: int | None = None
+    can: frozenset[str] | None = None
+
+    @property
+    def can_places(self) -> tuple[str, ...] | None:
+        """Return the allowed places in POSITIONS order, as links and presets carry them."""
+        return None if self.can is None else tuple(p for p in POSITIONS if p in self.can)
 
 
 class FilterError(ValueError):
     """A filter value is not one we know."""
 
 
+def parse_can(args: Mapping[str, str]) -> frozenset[str] | None:
+    """Parse the repeated `can` parameter (places); raise FilterError on an unknown one."""
+    getlist = getattr(args, "getlist", None)
+    raw = getlist("can") if getlist is not None else [args.get("can") or ""]
+    values = {v.strip() for v in raw} - {""}
+    if not values:
+        return None
+    if not values <= set(POSITIONS):
+        raise FilterError(f"can must be one or more of {', '.join(POSITIONS)}")
+    return frozenset(values)
+
+
+def pose_fits(pose: Pose, can: frozenset[str] | None) -> bool:
+    """Return whether a pose can be done in at least one of the allowed places."""
+    return can is None or not can.isdisjoint(pose.positions)
+
+
+def routine_fits(routine: Routine, can: frozenset[str] | None) -> bool:
+    """Return whether every pose of a routine can be done in at least one allowed place."""
+    return can is None or all(not can.isdisjoint(p) for p in routine.pose_places)
+
+
+def can_label(can: frozenset[str]) -> str:
+    """Return how the summary names a set of places: a preset's name, else the places."""
+    for label, places in CAN_PRESETS:
+        if can == frozenset(places):
+            return label
+    return ", ".join(POSITION_LABELS[p] for p in POSITIONS if p in can)
+
+
 def parse_filters(args: Mapping[str, str]) -> Filters:
-    """Parse `area`, `situation` and `max_minutes`; raise FilterError on a bad value."""
+    """Parse `area`, `situation`, `max_minutes` and `can`; raise FilterError on a bad value."""
     area = (args.get("area") or "").strip() or None
     situation = (args.get("situation") or "").strip() or None
     raw_max = (args.get("max_minutes") or "").strip() or None
@@ -36,7 +79,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
         if not raw_max.isdigit() or len(raw_max) > 4 or int(raw_max) <= 0:
             raise FilterError("max_minutes must be a whole number of minutes above 0")
         max_minutes = int(raw_max)
-    return Filters(area, situation, max_minutes)
+    return Filters(area, situation, max_minutes, parse_can(args))
 
 
 @dataclass(frozen=True)
@@ -61,6 +104,9 @@ def active_filters(
     if filters.max_minutes is not None:
         out.append(ActiveFilter(f"≤ {filters.max_minutes} min",
                                 url_for_filters(replace(filters, max_minutes=None))))
+    if filters.can is not None:
+        out.append(ActiveFilter(can_label(filters.can),
+                                url_for_filters(replace(filters, can=None))))
     return out
 
 
@@ -72,6 +118,7 @@ def filter_routines(routines: Iterable[Routine], filters: Filters) -> list[Routi
         if (filters.area is None or filters.area in r.areas)
         and (filters.situation is None or filters.situation in r.situations)
         and (filters.max_minutes is None or r.total_seconds <= filters.max_minutes * 60)
+        and routine_fits(r, filters.can)
     ]
     return sorted(out, key=lambda r: (r.total_seconds, r.title))
 
@@ -87,6 +134,8 @@ def routine_summary(routine: Routine) -> dict[str, Any]:
         "level": routine.level,
         "total_seconds": routine.total_seconds,
         "step_count": len(routine.expanded_steps),
+        "places": list(routine.places),
+        "needs_floor": routine.needs_floor,
     }
 
 
