@@ -138,7 +138,7 @@ def _register_auth(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
-    from .catalog import AREAS, SITUATION_LABELS
+    from .catalog import AREAS, POSITION_LABELS, POSITIONS, SITUATION_LABELS
     from .guidance import SAFETY_NOTE
     from .templating import format_duration
 
@@ -146,12 +146,16 @@ def _register_templates(app: Flask) -> None:
         csrf_token=generate_csrf,
         AREAS=AREAS,
         SITUATION_LABELS=SITUATION_LABELS,
+        POSITIONS=POSITIONS,
+        POSITION_LABELS=POSITION_LABELS,
         SAFETY_NOTE=SAFETY_NOTE,
     )
     app.jinja_env.filters["duration"] = format_duration
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .custom import api as custom_api
+    from .custom import pages as custom_pages
     from .diary import bp as diary_bp
     from .reminders import pages as reminder_pages
     from .reminders.api import bp as reminders_bp
@@ -169,6 +173,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(offline_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminder_pages.bp)
+    app.register_blueprint(custom_api.bp)
+    app.register_blueprint(custom_pages.bp)
 
 
 def _register_errors(app: Flask) -> None:

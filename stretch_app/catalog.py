@@ -48,6 +48,7 @@ POSITION_LABELS: Mapping[str, str] = MappingProxyType({
 })  # fmt: skip
 MAX_FILE_BYTES = 256 * 1024
 MAX_ROUTINE_SECONDS = 45 * 60
+RESERVED_PREFIXES = ("my-", "shared-", "gen-")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _OTHER_SIDE = {"left": "right", "right": "left"}
 # Invisible or direction-changing characters make reviewed text differ from what users see.
@@ -250,6 +251,11 @@ def expand_steps(steps: Iterable[Step], poses: Mapping[str, Pose]) -> tuple[Expa
     return tuple(out)
 
 
+def pose_places(steps: Iterable[Step], poses: Mapping[str, Pose]) -> tuple[tuple[str, ...], ...]:
+    """Return the places of each distinct pose of the steps, for Routine.pose_places."""
+    return tuple(poses[pose_id].positions for pose_id in dict.fromkeys(s.pose_id for s in steps))
+
+
 @dataclass(frozen=True)
 class Catalog:
     """The immutable set of built-in poses and routines."""
@@ -387,7 +393,10 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
     routines: dict[str, Routine] = {}
     titles: dict[str, str] = {}
     for shown, slug, parsed in parsed_files(content_dir, RoutineFile):
-        ok = True
+        ok = not slug.startswith(RESERVED_PREFIXES)
+        if not ok:  # people's own, shared and generated routines are played under these
+            problems.append(f"{shown}: file name: must not start with "
+                            f"{', '.join(RESERVED_PREFIXES)}")
         for index, step in enumerate(parsed.steps):
             if step.pose not in poses:
                 problems.append(f"{shown}: steps[{index}].pose: unknown pose '{step.pose}'")
@@ -417,9 +426,7 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
             transition_seconds=parsed.transition_seconds,
             steps=steps,
             expanded_steps=expand_steps(steps, poses),
-            pose_places=tuple(
-                poses[pose_id].positions for pose_id in dict.fromkeys(s.pose_id for s in steps)
-            ),
+            pose_places=pose_places(steps, poses),
         )
         if routine.total_seconds > MAX_ROUTINE_SECONDS:
             problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from pydantic import (
 )
 from sqlalchemy import select, update
 
-from .catalog import Catalog
+from .catalog import Routine
 from .database import insert_for
 from .extensions import db
 from .inputs import CLIENT_ID, EARLIEST, ISO_DATE_TIME, InputError
@@ -98,12 +99,12 @@ def local_date_of(moment: datetime, time_zone: str) -> date:
     return moment.astimezone(zone(time_zone)).date()
 
 
-def completion_row(data: CompletionIn, user_id: int, catalog: Catalog, now: datetime
-                   ) -> dict[str, Any]:
+def completion_row(data: CompletionIn, user_id: int,
+                   find: Callable[[str], Routine | None], now: datetime) -> dict[str, Any]:
     """Return the row to store for a posted completion, or raise InputError."""
     if data.started_at > now + FUTURE_SLACK:
         raise InputError("started_at", "started_at is in the future")
-    routine = catalog.routines.get(data.routine)
+    routine = find(data.routine)
     if routine is None:
         raise InputError("routine", f"unknown routine '{data.routine[:80]}'")
     return {

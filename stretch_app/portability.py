@@ -21,6 +21,7 @@ from pydantic import (
 )
 from sqlalchemy import select
 
+from .catalog import Catalog
 from .completions import (
     FUTURE_SLACK,
     CompletionIn,
@@ -28,6 +29,8 @@ from .completions import (
     local_date_of,
     utc_naive,
 )
+from .custom.routines import MAX_ROUTINES
+from .custom.store import export_routines, import_routines
 from .database import insert_for
 from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
@@ -97,6 +100,7 @@ class ExportDoc(BaseModel):
     completions: Annotated[list[CompletionDoc], Field(max_length=MAX_ITEMS)]
     days_off: Annotated[list[DayOffDoc], Field(max_length=MAX_ITEMS)]
     cramps: Annotated[list[dict[str, Any]], Field(max_length=MAX_ITEMS)] = []
+    routines: Annotated[list[dict[str, Any]], Field(max_length=MAX_ROUTINES)] = []
 
 
 def export_user(user: User) -> dict[str, Any]:
@@ -127,6 +131,7 @@ def export_user(user: User) -> dict[str, Any]:
         .order_by(CrampEntry.occurred_at, CrampEntry.id)
     ).scalars()
     doc["cramps"] = [cramp_doc(c) for c in cramps]
+    doc["routines"] = export_routines(user)
     return doc
 
 
@@ -257,13 +262,21 @@ def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict
     result = {"completions_added": len(rows), "completions_unchanged": unchanged,
               "completions_conflicting": conflicts, "days_off_added": off_added}
     result.update(_import_cramps(user, doc.cramps, now))
+    try:
+        result.update(import_routines(user, doc.routines, _catalog()))
+    except InputError as exc:
+        raise ImportProblem(exc.field, exc.message) from None
     return result
 
 
-def _fill_areas(rows: list[dict[str, Any]]) -> None:
+def _catalog() -> Catalog:
     from flask import current_app
 
-    catalog = current_app.extensions["limber_catalog"]
+    return current_app.extensions["limber_catalog"]
+
+
+def _fill_areas(rows: list[dict[str, Any]]) -> None:
+    catalog = _catalog()
     for row in rows:
         routine = catalog.routines.get(row["routine_slug"])
         row["areas"] = ",".join(routine.areas) if routine else ""
@@ -285,6 +298,7 @@ class SessionsCsv:
     settings: None = None
     days_off: list[DayOffDoc] = field(default_factory=list)
     cramps: list[dict[str, Any]] = field(default_factory=list)
+    routines: list[dict[str, Any]] = field(default_factory=list)
 
 
 def read_upload(data: bytes) -> ExportDoc | SessionsCsv:
@@ -367,11 +381,15 @@ def import_summary(result: dict[str, int], done: bool = False) -> str:
     parts = [_count(result["completions_added"], "session", "sessions"),
              _count(result["days_off_added"], "day off", "days off"),
              _count(result["cramps_added"], "diary entry", "diary entries")]
-    added = sum(result[k] for k in ("completions_added", "days_off_added", "cramps_added"))
-    same = result["completions_unchanged"] + result["cramps_unchanged"]
-    differ = result["completions_conflicting"] + result["cramps_conflicting"]
+    if result.get("routines_added"):
+        parts.append(_count(result["routines_added"], "routine", "routines"))
+    kinds = ("completions", "cramps", "routines")
+    added = sum(result.get(f"{k}_added", 0) for k in (*kinds, "days_off"))
+    same = sum(result.get(f"{k}_unchanged", 0) for k in kinds)
+    differ = sum(result.get(f"{k}_conflicting", 0) for k in kinds)
     if added:
-        text = f"{parts[0]}, {parts[1]} and {parts[2]} {'added' if done else 'will be added'}"
+        listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
+        text = f"{listed} {'added' if done else 'will be added'}"
     else:
         text = "nothing new was added" if done else "nothing new will be added"
     if same:

@@ -183,7 +183,7 @@ def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask
 
 def _record(user: User, data: CompletionIn, catalog: Any, now: datetime) -> Recorded:
     """Record as the API does, in the ORM session's transaction (rolled back by the test)."""
-    return record_completion(user, completion_row(data, user.id, catalog, now))
+    return record_completion(user, completion_row(data, user.id, catalog.routines.get, now))
 
 
 def _runs(user_id: int) -> list[tuple[str, date, date, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -20,6 +21,7 @@ from ..completions import (
     record_completion,
 )
 from ..config import PROJECT_ROOT
+from ..custom.store import find_routine
 from ..errors import json_error
 from ..extensions import db
 from ..guidance import tip_for
@@ -46,7 +48,7 @@ def routines() -> Any:
 @bp.get("/routines/<slug>")
 def routine(slug: str) -> Any:
     cat = catalog()
-    found = cat.routines.get(slug)
+    found = find_routine(slug, current_user, cat)
     if found is None:
         return json_error(404, "not_found", f"No routine called '{slug[:80]}'.")
     return jsonify(routine_detail(found, cat.poses, asset_url, tip_for(found.situations)))
@@ -67,7 +69,8 @@ def input_error(exc: InputError) -> Any:
 def post_completion() -> Any:
     try:
         data = json_body(CompletionIn)
-        row = completion_row(data, current_user.id, catalog(), datetime.now(UTC))
+        find = partial(find_routine, user=current_user, catalog=catalog())
+        row = completion_row(data, current_user.id, find, datetime.now(UTC))
     except ValidationError as exc:
         return input_error(first_problem(exc))
     except InputError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user
 
 from ..catalog import Catalog
@@ -23,8 +23,11 @@ def asset_url(path: str) -> str:
 
 def _personal() -> bool:
     """Tell whether this visitor's page may differ from everyone else's."""
-    # Signed in, or a session holding a flash message or a form token.
-    return bool(current_user.is_authenticated or session)
+    # Signed in, or a session holding a flash message or a form token; or a shared routine,
+    # which its owner may change or stop sharing at any moment, unlike the catalog's.
+    slug = (request.view_args or {}).get("slug")
+    custom = slug is not None and slug not in catalog().routines
+    return bool(current_user.is_authenticated or session or custom)
 
 
 def _ok(rv: Any) -> bool:

@@ -9,9 +9,20 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..browse import FilterError, Filters, active_filters, filter_routines, parse_filters
+from ..browse import (
+    CAN_PRESETS,
+    FilterError,
+    Filters,
+    active_filters,
+    filter_routines,
+    parse_can,
+    parse_filters,
+    pose_fits,
+)
 from ..browse import routine_detail as build_detail
 from ..catalog import AREAS, SITUATIONS
+from ..custom.pages import ownership
+from ..custom.store import find_routine
 from ..extensions import db
 from ..guidance import tip_for
 from ..stats import stats_for
@@ -59,6 +70,7 @@ def routines() -> Any:
             error=error,
             situations=SITUATIONS,
             minute_choices=MINUTE_CHOICES,
+            can_presets=CAN_PRESETS,
             chip_url=_chip_url,
         ),
         status,
@@ -73,7 +85,7 @@ def _filters_url(filters: Filters) -> str:
 def _chip_url(filters: Filters, **change: Any) -> str:
     """Return the /routines URL for these filters with one changed (None removes it)."""
     values = {"area": filters.area, "situation": filters.situation,
-              "max_minutes": filters.max_minutes}
+              "max_minutes": filters.max_minutes, "can": filters.can_places}
     values.update(change)
     return url_for("pages.routines", **{k: v for k, v in values.items() if v is not None})
 
@@ -85,7 +97,7 @@ def routine_url(slug: str) -> str:
 
 
 def _routine_or_404(slug: str) -> Any:
-    routine = catalog().routines.get(slug)
+    routine = find_routine(slug, current_user, catalog())
     if routine is None:
         abort(404, description="There is no routine at this address.")
     return routine
@@ -99,7 +111,7 @@ def routine(slug: str) -> Any:
     poses = [cat.poses[s.pose_id] for s in found.steps]
     holds = [(cat.poses[h.pose_id], h) for h in found.expanded_steps]
     return render_template("routine.html", routine=found, poses=poses, holds=holds,
-                           tip=tip_for(found.situations))
+                           tip=tip_for(found.situations), mine=ownership(found.slug))
 
 
 @bp.get("/routines/<slug>/play")
@@ -136,14 +148,20 @@ def poses() -> Any:
     if area is not None and area not in AREAS:
         error = f"area must be one of {', '.join(AREAS)}"
         area = None
+    try:
+        can = parse_can(request.args)
+    except FilterError as exc:
+        error, can = str(exc), None
     found = [
         p
         for p in sorted(cat.poses.values(), key=lambda p: p.name)
         if (area is None or area in p.areas)
         and (not query or query.casefold() in _searchable(p))
+        and pose_fits(p, can)
     ]
     return (
-        render_template("poses.html", poses=found, area=area, query=query, error=error),
+        render_template("poses.html", poses=found, area=area, query=query, error=error,
+                        can=Filters(can=can).can_places, can_presets=CAN_PRESETS),
         400 if error else 200,
     )
 

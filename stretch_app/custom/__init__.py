@@ -1,0 +1,1 @@
+"""Custom routines: the builder, the generator and share links."""
