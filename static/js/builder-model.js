@@ -129,12 +129,29 @@ export function expandedHolds(state, poses) {
 export function totalSeconds(state, poses) {
   const holds = expandedHolds(state, poses);
   const held = holds.reduce((sum, h) => sum + h.seconds, 0);
-  return state.prep_seconds + held + state.transition_seconds * Math.max(0, holds.length - 1);
+  // A pause being typed (not a number yet) counts as none until it is one.
+  const [prep, between] = [state.prep_seconds, state.transition_seconds].map((x) => (Number.isFinite(x) ? x : 0));
+  return prep + held + between * Math.max(0, holds.length - 1);
 }
 
 /** "Total 6 min 30 s", as the routine pages write lengths. */
 export function totalText(state, poses) {
   return `Total ${formatDuration(totalSeconds(state, poses))}`;
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The preview's line in words: "10 s to get ready, 7 holds and 6 moves of 5 s." */
+export function timelineSummary(state, poses) {
+  const holds = expandedHolds(state, poses).length;
+  const prep = Number.isFinite(state.prep_seconds) ? state.prep_seconds : 0;
+  const between = Number.isFinite(state.transition_seconds) ? state.transition_seconds : 0;
+  const parts = [];
+  if (prep && holds) parts.push(`${formatDuration(prep)} to get ready`);
+  parts.push(plural(holds, "hold"));
+  if (between && holds > 1) parts.push(`${plural(holds - 1, "move")} of ${formatDuration(between)}`);
+  const last = parts.pop();
+  return `${parts.length ? `${parts.join(", ")} and ${last}` : last}.`;
 }
 
 /**
@@ -149,11 +166,11 @@ export function timeline(state, poses) {
     start += part.seconds;
   };
   const holds = expandedHolds(state, poses);
-  if (state.prep_seconds > 0 && holds.length) {
+  if (Number.isFinite(state.prep_seconds) && state.prep_seconds > 0 && holds.length) {
     push({ kind: "prep", seconds: state.prep_seconds, label: "Get ready", index: null, side: null });
   }
   holds.forEach((hold, i) => {
-    if (i > 0 && state.transition_seconds > 0) {
+    if (i > 0 && Number.isFinite(state.transition_seconds) && state.transition_seconds > 0) {
       const switching = holds[i - 1].index === hold.index;
       push({ kind: "move", seconds: state.transition_seconds, label: switching ? "Switch sides" : "Move",
         index: hold.index, side: null });
@@ -164,7 +181,6 @@ export function timeline(state, poses) {
   return parts;
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** What is wrong with the routine, as [{field, message}] named like the server's fields. */
 export function validate(state, poses, limits = LIMITS) {

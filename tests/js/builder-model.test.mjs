@@ -13,6 +13,7 @@ import {
   sameRoutine,
   setSeconds,
   timeline,
+  timelineSummary,
   totalSeconds,
   totalText,
   validate,
@@ -74,6 +75,12 @@ group("timeline", () => {
     ]);
     const last = parts.at(-1);
     assert.equal(last.start + last.seconds, totalSeconds(withSteps("standing-calf-stretch", "cat-cow"), POSES));
+  });
+
+  test("sums it up in words", () => {
+    assert.equal(timelineSummary(withSteps("standing-calf-stretch", "cat-cow"), POSES),
+      "10\u00a0s to get ready, 3 holds and 2 moves of 5\u00a0s.");
+    assert.equal(timelineSummary({ ...withSteps("cat-cow"), prep_seconds: 0 }, POSES), "1 hold.");
   });
 
   test("is empty before any pose is added", () => {
