@@ -135,6 +135,7 @@ MISSING: dict[str, dict[str, Any]] = {
 PUBLIC = {
     "pages.routine": "built-in routine content, the same for everyone",
     "pages.play": "built-in routine content, the same for everyone",
+    "printing.card": "built-in routine content, the same for everyone",
     "pages.pose": "built-in pose content, the same for everyone",
     "api.routine": "built-in routine content, the same for everyone",
     "reminders.feed": "a private link: whoever holds its unguessable token reads that schedule",
