@@ -86,6 +86,8 @@ def test_card_gives_instructions_and_the_first_caution_of_each_pose(library: Fla
     long = "core-and-back-basics"  # ten poses: the first three of each
     for slug, count in ((short, None), (long, 3)):
         html = library.get(f"/routines/{slug}/print").get_data(as_text=True)
+        # With every instruction there, paper gets the larger type.
+        assert ('<ol class="card-steps card-steps-roomy">' in html) == (count is None)
         for step, card in zip(LIBRARY.routines[slug].steps, cards(html), strict=True):
             pose = LIBRARY.poses[step.pose_id]
             lines = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", card, re.S)]

@@ -16,8 +16,8 @@ from .pages import _routine_or_404
 
 bp = Blueprint("printing", __name__)
 
-# A card with more full steps than this shows each pose's first instructions only, so a
-# typical routine (up to ten poses) still fits one A4 or Letter page.
+# A card with more poses than this shows each pose's first instructions only, so a typical
+# routine (up to ten poses) still fits one A4 or Letter page; up to it, print is larger.
 ALL_INSTRUCTIONS_UP_TO = 6
 SHORT_INSTRUCTIONS = 3
 
@@ -84,6 +84,7 @@ def card(slug: str) -> Any:
         "print.html",
         routine=found,
         steps=card_steps(found.steps, poses),
+        roomy=len({s.pose_id for s in found.steps}) <= ALL_INSTRUCTIONS_UP_TO,
         timing=timing_line(found, poses),
         routine_address=url_for("pages.routine", slug=found.slug, _external=True),
         doctor_address=url_for("guide.guide", _external=True, _anchor="doctor"),
