@@ -33,8 +33,9 @@ SERVER_ERROR = "Something went wrong on our side. Nothing was saved; please try 
 Arguments = dict[str, list[str]]
 # Query strings that change what a page shows (filters, empty results, errors).
 VARIANTS = {
-    "pages.routines": ["area=legs", "situation=bedtime", "max_minutes=1", "area=nowhere"],
-    "pages.poses": ["area=back", "q=zzzz", "area=nowhere"],
+    "pages.routines": ["area=legs", "situation=bedtime", "max_minutes=1", "area=nowhere",
+                       "can=chair&can=floor&situation=desk", "can=sofa"],
+    "pages.poses": ["area=back", "q=zzzz", "area=nowhere", "can=bed&q=knee", "can=sofa"],
     "guide.cramp_now": [f"where={w}" for w in ("calf", "foot", "thigh", "abdomen", "back")],
     "diary.index": ["page=2"],
     "diary.new": ["location=calf"],
