@@ -32,6 +32,7 @@ export function poseCard(pose, placeLabels) {
       el("p", { class: "library-name", text: pose.name }),
       el("p", { class: "library-meta", text: `${pose.areas.map(capital).join(", ")} · ${capital(pose.kind)}` }),
       el("p", { class: "library-meta", text: `${hold} · ${places.join(", ")}` }),
+      el("p", { class: "library-in", hidden: true, data: { inRoutine: pose.id } }),
     ]),
     el("button", { class: "button library-add", type: "button", "aria-label": `Add ${pose.name}`,
       data: { add: pose.id } }, [document.createTextNode("Add")]),

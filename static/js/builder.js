@@ -45,12 +45,20 @@ function drawLibrary() {
   const all = data.poses.length;
   $("pose-count").textContent = found.length === all ? `${all} poses` : `${found.length} of ${all} poses`;
   $("pose-none").hidden = found.length > 0;
-  markFull();
+  markLibrary();
 }
 
-function markFull() {
+// Each card says how often its pose is in the routine, so a phone shows what an Add did.
+function markLibrary() {
   const full = state.steps.length >= limits.steps;
   for (const button of $("pose-list").querySelectorAll("[data-add]")) button.disabled = full;
+  const counts = new Map();
+  for (const step of state.steps) counts.set(step.pose, (counts.get(step.pose) || 0) + 1);
+  for (const note of $("pose-list").querySelectorAll("[data-in-routine]")) {
+    const n = counts.get(note.dataset.inRoutine) || 0;
+    note.hidden = n === 0;
+    note.textContent = n === 1 ? "✓ In your routine" : `✓ In your routine ${n} times`;
+  }
 }
 
 // ---- the steps -----------------------------------------------------------------------------
@@ -86,7 +94,7 @@ function refresh() {
     drawTimeline($("timeline-bar"), $("timeline-list"), model.timeline(state, poses), total);
     $("timeline-summary").textContent = model.timelineSummary(state, poses);
   }
-  markFull();
+  markLibrary();
 }
 
 function addPose(id) {
