@@ -9,6 +9,7 @@ export const TITLE_MIN = 3;
 export const TITLE_MAX = 60;
 export const NOTE_MAX = 280;
 export const PAUSE_MAX = 60;
+export const STEP_NOTE_MAX = 140;
 
 /** The state for a new routine, or for one from the server (written_steps or steps). */
 export function initialState(routine, poses) {
@@ -81,6 +82,14 @@ export function setSeconds(state, i, value, limits = LIMITS) {
   if (seconds === null || !(i >= 0 && i < state.steps.length)) return state;
   if (state.steps[i].seconds === seconds) return state;
   const steps = state.steps.map((s, j) => (j === i ? { ...s, seconds } : s));
+  return { ...state, steps };
+}
+
+/** The state with step i's note set to `text` (cut to the step note's length). */
+export function setNote(state, i, text) {
+  if (!(i >= 0 && i < state.steps.length)) return state;
+  const note = String(text ?? "").slice(0, STEP_NOTE_MAX);
+  const steps = state.steps.map((s, j) => (j === i ? { ...s, note: note || null } : s));
   return { ...state, steps };
 }
 
@@ -206,6 +215,10 @@ export function validate(state, poses, limits = LIMITS) {
     problems.push({ field: "steps", message: `A routine has at most ${limits.steps} steps; this one has ${state.steps.length}.` });
   }
   state.steps.forEach((step, i) => {
+    if ((step.note || "").trim().length > STEP_NOTE_MAX) {
+      problems.push({ field: `steps.${i}.note`,
+        message: `Step ${i + 1}: keep the note to ${STEP_NOTE_MAX} characters or fewer.` });
+    }
     if (!Number.isInteger(step.seconds) || step.seconds < limits.min_hold || step.seconds > limits.max_hold) {
       problems.push({ field: `steps.${i}.seconds`,
         message: `Step ${i + 1}: hold for ${limits.min_hold} to ${limits.max_hold} seconds.` });
@@ -239,7 +252,7 @@ export function body(state) {
     level: state.level,
     prep_seconds: state.prep_seconds,
     transition_seconds: state.transition_seconds,
-    steps: state.steps.map((s) => ({ pose: s.pose, seconds: s.seconds, note: s.note || null })),
+    steps: state.steps.map((s) => ({ pose: s.pose, seconds: s.seconds, note: (s.note || "").trim() || null })),
   };
 }
 

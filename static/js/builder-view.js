@@ -60,7 +60,14 @@ export function stepRow(step, pose, i, count, limits) {
           step: 1, value: step.seconds, "aria-describedby": `${id}-words ${id}-error`, data: { index: i } }),
         el("span", { class: "step-words", id: `${id}-words`, text: holdUnit(pose) }),
       ]),
-      step.note ? el("p", { class: "step-note", text: step.note }) : null,
+      el("p", { class: "step-note", id: `note-${i}-text`, text: step.note || "", hidden: !step.note }),
+      el("details", { class: "step-note-edit" }, [
+        el("summary", { text: step.note ? "Change the note" : "Add a note" }),
+        el("label", { for: `note-${i}`, class: "visually-hidden", text: `Note for ${pose.name}, ${place}` }),
+        el("input", { id: `note-${i}`, type: "text", maxlength: 140, value: step.note || "",
+          autocomplete: "off", "aria-describedby": `note-${i}-error`, data: { index: i, note: "" } }),
+      ]),
+      el("p", { class: "error", id: `note-${i}-error`, hidden: true }),
       el("p", { class: "error", id: `${id}-error`, hidden: true }),
     ]),
     el("div", { class: "step-actions" }, [

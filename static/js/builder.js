@@ -145,6 +145,15 @@ function holdInput(input, final) {
   refresh();
 }
 
+function noteInput(input) {
+  const index = Number(input.dataset.index);
+  state = model.setNote(state, index, input.value);
+  const shown = $(`note-${index}-text`);
+  shown.textContent = input.value;
+  shown.hidden = !input.value.trim();
+  clearProblem(`note-${index}`);
+}
+
 // ---- problems ------------------------------------------------------------------------------
 
 function showProblems(problems) {
@@ -154,7 +163,8 @@ function showProblems(problems) {
     const target = model.fieldTarget(field);
     let anchor;
     if (target.step !== undefined && $(`hold-${target.step}`)) {
-      anchor = `hold-${target.step}`;
+      anchor = /\.note$/.test(field) ? `note-${target.step}` : `hold-${target.step}`;
+      $(anchor).closest("details")?.setAttribute("open", "");
       setError($(anchor), $(`${anchor}-error`), message);
     } else if (fields.includes(target.name)) {
       anchor = target.name;
@@ -296,6 +306,7 @@ function start() {
   });
   $("step-list").addEventListener("input", (event) => {
     if (event.target.matches("input[type=number]")) holdInput(event.target, false);
+    else if (event.target.matches("[data-note]")) noteInput(event.target);
   });
   $("step-list").addEventListener("change", (event) => {
     if (event.target.matches("input[type=number]")) holdInput(event.target, true);

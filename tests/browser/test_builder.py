@@ -106,11 +106,15 @@ def test_a_routine_built_on_a_phone_plays_and_counts_online_and_offline(
     tabs = page.locator(".tab-bar").bounding_box()
     assert bar and tabs and bar["y"] + bar["height"] <= tabs["y"] + 0.5
 
+    steps.nth(1).get_by_text("Add a note").click()
+    page.get_by_label("Note for Cat-cow, step 2 of 2").fill("Slowly, with the breath")
+
     page.get_by_role("button", name="Save routine").click()
     page.wait_for_url(re.compile(r"/routines/my-\d+$"))
     slug = page.url.rsplit("/", 1)[1]
     expect(page.get_by_role("heading", level=1)).to_have_text("Night calves")
     expect(page.locator(".step-list a.step-name")).to_have_text(["Child's pose", "Cat-cow"])
+    expect(page.locator(".step-list .step-note")).to_have_text(["Slowly, with the breath"])
     [mine] = saved_routines(page)
     assert mine["total_seconds"] == total and mine["slug"] == slug
 

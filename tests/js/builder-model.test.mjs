@@ -11,6 +11,7 @@ import {
   move,
   remove,
   sameRoutine,
+  setNote,
   setSeconds,
   timeline,
   timelineSummary,
@@ -124,6 +125,25 @@ group("add, remove, move, setSeconds", () => {
     assert.equal(setSeconds(s, 0, "-20"), s);
     assert.equal(holdValue(" 60 "), 60);
     assert.equal(s.steps[0].seconds, 40, "the original state is never changed");
+  });
+});
+
+group("setNote", () => {
+  test("sets, trims on saving and clears a step's note", () => {
+    const s = setNote(withSteps("cat-cow", "chair-twist"), 1, "  slowly ");
+    assert.equal(s.steps[1].note, "  slowly ");
+    assert.equal(body(s).steps[1].note, "slowly");
+    assert.equal(setNote(s, 1, "").steps[1].note, null);
+    assert.equal(body(setNote(s, 1, "   ")).steps[1].note, null);
+    assert.equal(setNote(s, 5, "x"), s);
+    assert.equal(setNote(s, 0, "y".repeat(200)).steps[0].note.length, 140);
+  });
+
+  test("a note over 140 characters is named by its step", () => {
+    const s = withSteps("cat-cow");
+    const long = { ...s, steps: [{ ...s.steps[0], note: "z".repeat(141) }] };
+    assert.deepEqual(validate(long, POSES), [{ field: "steps.0.note",
+      message: "Step 1: keep the note to 140 characters or fewer." }]);
   });
 });
 
