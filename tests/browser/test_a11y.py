@@ -35,6 +35,7 @@ GUEST_PAGES = [
     "/routines?area=legs&max_minutes=10",
     "/routines?can=chair&can=bed",
     f"/routines/{ROUTINE}",
+    f"/routines/{ROUTINE}/print",
     "/routines/lower-back-relief",
     "/poses",
     "/poses?area=back&q=stretch",
