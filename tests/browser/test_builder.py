@@ -208,6 +208,18 @@ def test_a_routine_is_built_by_keyboard_alone_on_a_laptop(new_page: Any) -> None
     expect(page.locator("#step-list > li")).to_have_count(2)
     check_axe(page, "the builder editing a routine")
 
+    # Editing saves over the same routine (PUT), and its length follows.
+    tab_to(page, "#hold-1")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("90")
+    tab_to(page, "#builder-save")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/routines/my-{mine['id']}$"))
+    [edited] = saved_routines(page)
+    before = mine["written_steps"][1]["seconds"]
+    assert edited["written_steps"][1]["seconds"] == 90
+    assert edited["total_seconds"] == mine["total_seconds"] + 90 - before
+
 
 def test_a_refused_save_says_why_and_writes_nothing(
     new_page: Any, page_problems: PageProblems
@@ -239,3 +251,10 @@ def test_a_refused_save_says_why_and_writes_nothing(
     expect(problems).to_be_focused()
     assert saved_routines(page) == []
     assert page.url.endswith("/my-routines/new")
+
+    # Unsaved work is not lost to a stray close: the browser asks first.
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
