@@ -51,7 +51,11 @@ function drawLibrary() {
 // Each card says how often its pose is in the routine, so a phone shows what an Add did.
 function markLibrary() {
   const full = state.steps.length >= limits.steps;
-  for (const button of $("pose-list").querySelectorAll("[data-add]")) button.disabled = full;
+  // aria-disabled rather than disabled: the Add just pressed keeps the focus and can say why.
+  for (const button of $("pose-list").querySelectorAll("[data-add]")) {
+    if (full) button.setAttribute("aria-disabled", "true");
+    else button.removeAttribute("aria-disabled");
+  }
   const counts = new Map();
   for (const step of state.steps) counts.set(step.pose, (counts.get(step.pose) || 0) + 1);
   for (const note of $("pose-list").querySelectorAll("[data-in-routine]")) {
@@ -101,7 +105,7 @@ function addPose(id) {
   const before = state;
   state = model.add(state, id, poses, limits);
   if (state === before) {
-    announce(`A routine has at most ${limits.steps} steps.`);
+    announce(`A routine has at most ${limits.steps} steps: remove one to add another.`);
     return;
   }
   const n = state.steps.length;
