@@ -123,6 +123,8 @@ def test_card_page_offers_print_and_the_way_back_without_inline_code(
     assert re.search(r'<script type="module" src="/static/\w+/js/print\.js">', html)
     assert re.search(r'<link rel="stylesheet" href="/static/\w+/css/print\.css">', html)
     assert "<script>" not in html and " style=" not in html
+    # The card belongs to Routines, in the header and in the phone's tab bar.
+    assert len(re.findall(r'<a href="/routines" aria-current="page">', html)) == 2
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
