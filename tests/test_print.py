@@ -75,10 +75,10 @@ def test_card_shows_the_routine_pages_total_areas_and_level(library: FlaskClient
     shown = re.search(r'<span class="pill pill-time">([^<]+)</span>', page)[1]
     card = library.get(f"/routines/{slug}/print").get_data(as_text=True)
     facts = text_of(re.search(r'<p class="card-facts">(.*?)</p>', card, re.S)[1])
-    assert facts == f"{shown} in all Back, Abdomen, Legs Moderate"
+    assert facts == (f"{shown} in all, with 10\u00a0s to get ready and 8\u00a0s to move between "
+                     "holds Back, Abdomen, Legs Moderate")
     assert f"<h1>{routine.title}</h1>" in card
-    assert ("The total includes 10\u00a0s to get ready, and 8\u00a0s to move between holds or "
-            "switch sides.") in card
+    assert f'<p class="card-summary">{routine.summary}</p>' in card
 
 
 def test_card_gives_instructions_and_the_first_caution_of_each_pose(library: FlaskClient) -> None:
@@ -184,13 +184,12 @@ def test_card_steps_name_a_repeated_pose_and_point_back_to_it() -> None:
 
 def test_timing_line_says_only_what_the_routine_has() -> None:
     base = LIBRARY.routines["desk-break-legs"]
-    poses = LIBRARY.poses
 
     def routine(prep: int, move: int) -> Routine:
         return replace(base, prep_seconds=prep, transition_seconds=move)
 
-    assert timing_line(routine(0, 0), poses) == ""
-    assert timing_line(routine(10, 0), poses) == "The total includes 10\u00a0s to get ready."
-    sided = any(poses[s.pose_id].per_side for s in base.steps)
-    move = "5\u00a0s to move between holds" + (" or switch sides" if sided else "")
-    assert timing_line(routine(0, 5), poses) == f"The total includes {move}."
+    assert timing_line(routine(0, 0)) == ""
+    assert timing_line(routine(10, 0)) == "with 10\u00a0s to get ready"
+    assert timing_line(routine(0, 5)) == "with 5\u00a0s to move between holds"
+    one_hold = replace(routine(10, 5), expanded_steps=base.expanded_steps[:1])
+    assert timing_line(one_hold) == "with 10\u00a0s to get ready"  # nothing to move between

@@ -53,16 +53,14 @@ def card_steps(steps: Sequence[Step], poses: Mapping[str, Pose]) -> list[CardSte
     return out
 
 
-def timing_line(routine: Routine, poses: Mapping[str, Pose]) -> str:
-    """Return the sentence about getting ready and moving between holds ('' when neither)."""
+def timing_line(routine: Routine) -> str:
+    """Return what the total includes besides holds ('' when nothing): getting ready, moves."""
     parts = []
     if routine.prep_seconds:
         parts.append(f"{format_duration(routine.prep_seconds)} to get ready")
     if routine.transition_seconds and len(routine.expanded_steps) > 1:
-        sides = any(poses[s.pose_id].per_side for s in routine.steps)
-        parts.append(f"{format_duration(routine.transition_seconds)} to move between holds"
-                     + (" or switch sides" if sides else ""))
-    return f"The total includes {', and '.join(parts)}." if parts else ""
+        parts.append(f"{format_duration(routine.transition_seconds)} to move between holds")
+    return f"with {' and '.join(parts)}" if parts else ""
 
 
 def _card_key(*_args: Any, **_view_args: Any) -> str:
@@ -85,7 +83,7 @@ def card(slug: str) -> Any:
         routine=found,
         steps=card_steps(found.steps, poses),
         roomy=len({s.pose_id for s in found.steps}) <= ALL_INSTRUCTIONS_UP_TO,
-        timing=timing_line(found, poses),
+        timing=timing_line(found),
         routine_address=url_for("pages.routine", slug=found.slug, _external=True),
         doctor_address=url_for("guide.guide", _external=True, _anchor="doctor"),
     )
