@@ -15,7 +15,7 @@ from stretch_app.catalog import Pose, Routine, Step, load_catalog
 from stretch_app.templating import format_duration
 from stretch_app.views.printing import card_steps, timing_line
 
-from .helpers import ROOT, sign_up
+from .helpers import PASSWORD, ROOT, sign_up
 
 LIBRARY = load_catalog(ROOT / "routines", ROOT / "static")
 CARD_STEP = re.compile(r'<li class="card-step[^"]*">(.*?)</li>\s*(?=<li class="card-step|</ol>)',
@@ -154,6 +154,29 @@ def test_one_visitors_host_header_does_not_reach_another_visitors_card(
     html = library.get("/routines/quick-calf-reset/print").get_data(as_text=True)
     assert "evil.example" not in html
     assert "http://localhost/routines/quick-calf-reset" in html
+
+
+def test_a_custom_routines_card_is_its_owners_and_a_share_links(library: FlaskClient) -> None:
+    sign_up(library, "physio")
+    body = {"title": "Evening list", "note": "Every evening, slowly.", "level": "gentle",
+            "prep_seconds": 10, "transition_seconds": 5,
+            "steps": [{"pose": "standing-calf-stretch", "seconds": 40},
+                      {"pose": "belly-breathing", "seconds": 60, "note": "Long breaths out."}]}
+    made = library.post("/api/my-routines", json=body).get_json()
+    card = library.get(f"/routines/{made['slug']}/print").get_data(as_text=True)
+    assert '<p class="card-summary">Every evening, slowly.</p>' in card
+    first = cards(card)[0]
+    assert text_of(first).startswith("1 Standing calf stretch 40\u00a0s each side")
+    link = library.post(f"/api/my-routines/{made['id']}/share").get_json()["url"]
+    library.post("/logout")
+    shared = link.removeprefix("http://localhost")
+    assert library.get(f"/routines/{made['slug']}/print").status_code == 404
+    assert "Long breaths out." in library.get(f"{shared}/print").get_data(as_text=True)
+    sign_in_again = {"login": "physio", "password": PASSWORD}
+    assert library.post("/login", data=sign_in_again).status_code == 302
+    assert library.delete(f"/api/my-routines/{made['id']}/share").status_code == 204
+    library.post("/logout")
+    assert library.get(f"{shared}/print").status_code == 404  # never a stale cached copy
 
 
 def _pose(pose_id: str, *, per_side: bool = False) -> Pose:
