@@ -15,6 +15,7 @@ import click
 
 from .catalog import ContentError, load_catalog
 from .config import PROJECT_ROOT, defaults, from_environment
+from .plans.content import load_plans
 
 
 @click.group("routines")
@@ -33,19 +34,22 @@ def poses_cli() -> None:
 @click.option("--static", "static_dir", type=click.Path(path_type=Path), default=None,
               help="Static folder holding poses/*.svg (default: the configured one).")
 def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
-    """Validate every pose and routine file and report every problem."""
+    """Validate every pose, routine and plan file and report every problem."""
     settings = defaults(PROJECT_ROOT / "instance")
     settings.update(from_environment(os.environ))
     content_dir = content_dir or Path(settings["CONTENT_DIR"])
     static_dir = static_dir or Path(settings["STATIC_DIR"])
     try:
         cat = load_catalog(content_dir, static_dir)
+        # Plans name routines, so they are checked once the routines themselves are valid.
+        plans = load_plans(content_dir / "plans", cat)
     except ContentError as exc:
         for line in exc.problems:
             click.echo(line)
         click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(cat.poses)} poses and {len(cat.routines)} routines are valid.")
+    click.echo(f"OK: {len(cat.poses)} poses, {len(cat.routines)} routines and "
+               f"{len(plans)} plans are valid.")
 
 
 @poses_cli.command("draw")

@@ -204,8 +204,13 @@ def test_night_leg_cramp_routines_can_be_done_in_or_beside_bed(catalog: Catalog)
         if "night-leg-cramps" not in routine.situations:
             continue
         poses = [catalog.poses[step.pose_id] for step in routine.steps]
-        assert all(pose.position in {"lying", "seated"} for pose in poses), routine.slug
         assert "legs" in routine.areas, routine.slug
+        if routine.slug == "bedtime-calf-and-hamstring-stretch":
+            # The six-week plan's routine keeps the study's standing stretches, done beside
+            # the bed, and ends where the study's did.
+            assert all(pose.position == "standing" for pose in poses)
+            continue
+        assert all(pose.position in {"lying", "seated"} for pose in poses), routine.slug
         assert poses[-1].kind == "breathing", f"{routine.slug} should end with breathing"
 
 
