@@ -137,6 +137,8 @@ export function expandedHolds(state, poses) {
 /** The routine's length as the server counts it: prep, every hold, a move between holds. */
 export function totalSeconds(state, poses) {
   const holds = expandedHolds(state, poses);
+  // Nothing to play takes no time (the server never counts a routine without steps).
+  if (!holds.length) return 0;
   const held = holds.reduce((sum, h) => sum + h.seconds, 0);
   // A pause being typed (not a number yet) counts as none until it is one.
   const [prep, between] = [state.prep_seconds, state.transition_seconds].map((x) => (Number.isFinite(x) ? x : 0));
