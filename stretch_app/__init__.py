@@ -70,11 +70,13 @@ def _register_database(app: Flask) -> None:
 
 def _register_content(app: Flask) -> None:
     from .catalog import load_catalog
+    from .plans.content import load_plans
 
     # Raises ContentError (every problem listed) so a server never starts on bad content.
-    app.extensions["limber_catalog"] = load_catalog(
-        Path(app.config["CONTENT_DIR"]), Path(app.config["STATIC_DIR"])
-    )
+    content = Path(app.config["CONTENT_DIR"])
+    catalog = load_catalog(content, Path(app.config["STATIC_DIR"]))
+    app.extensions["limber_catalog"] = catalog
+    app.extensions["limber_plans"] = load_plans(content / "plans", catalog)
 
 
 def _register_security(app: Flask) -> None:
@@ -157,6 +159,8 @@ def _register_blueprints(app: Flask) -> None:
     from .custom import api as custom_api
     from .custom import pages as custom_pages
     from .diary import bp as diary_bp
+    from .plans import api as plans_api
+    from .plans import pages as plan_pages
     from .reminders import pages as reminder_pages
     from .reminders.api import bp as reminders_bp
     from .views import accounts, api, history, pages, printing
@@ -175,6 +179,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminder_pages.bp)
     app.register_blueprint(custom_api.bp)
     app.register_blueprint(custom_pages.bp)
+    app.register_blueprint(plans_api.bp)
+    app.register_blueprint(plan_pages.bp)
 
 
 def _register_errors(app: Flask) -> None:

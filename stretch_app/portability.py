@@ -36,6 +36,7 @@ from .diary.entries import parse_body, same_content, split_list
 from .extensions import db
 from .inputs import ISO_DATE, InputError, first_problem, today_for
 from .models import Completion, CrampEntry, DayOff, User
+from .plans.store import export_plans, import_plans
 from .stats import goal_changes, record_goal_change, recount_totals, refresh_streaks
 from .timezones import is_valid_zone
 
@@ -101,6 +102,8 @@ class ExportDoc(BaseModel):
     days_off: Annotated[list[DayOffDoc], Field(max_length=MAX_ITEMS)]
     cramps: Annotated[list[dict[str, Any]], Field(max_length=MAX_ITEMS)] = []
     routines: Annotated[list[dict[str, Any]], Field(max_length=MAX_ROUTINES)] = []
+    plans: Annotated[list[dict[str, Any]], Field(max_length=1000)] = []
+    quiet_nights: Annotated[list[StrictStr], Field(max_length=MAX_ITEMS)] = []
 
 
 def export_user(user: User) -> dict[str, Any]:
@@ -132,6 +135,7 @@ def export_user(user: User) -> dict[str, Any]:
     ).scalars()
     doc["cramps"] = [cramp_doc(c) for c in cramps]
     doc["routines"] = export_routines(user)
+    doc["plans"], doc["quiet_nights"] = export_plans(user)
     return doc
 
 
@@ -264,6 +268,7 @@ def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict
     result.update(_import_cramps(user, doc.cramps, now))
     try:
         result.update(import_routines(user, doc.routines, _catalog()))
+        result.update(import_plans(user, doc.plans, doc.quiet_nights))
     except InputError as exc:
         raise ImportProblem(exc.field, exc.message) from None
     return result
@@ -299,6 +304,8 @@ class SessionsCsv:
     days_off: list[DayOffDoc] = field(default_factory=list)
     cramps: list[dict[str, Any]] = field(default_factory=list)
     routines: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[dict[str, Any]] = field(default_factory=list)
+    quiet_nights: list[str] = field(default_factory=list)
 
 
 def read_upload(data: bytes) -> ExportDoc | SessionsCsv:
@@ -381,10 +388,14 @@ def import_summary(result: dict[str, int], done: bool = False) -> str:
     parts = [_count(result["completions_added"], "session", "sessions"),
              _count(result["days_off_added"], "day off", "days off"),
              _count(result["cramps_added"], "diary entry", "diary entries")]
-    if result.get("routines_added"):
-        parts.append(_count(result["routines_added"], "routine", "routines"))
+    for key, one, many in (("routines_added", "routine", "routines"),
+                           ("plans_added", "plan", "plans"),
+                           ("quiet_nights_added", "quiet night", "quiet nights")):
+        if result.get(key):
+            parts.append(_count(result[key], one, many))
     kinds = ("completions", "cramps", "routines")
-    added = sum(result.get(f"{k}_added", 0) for k in (*kinds, "days_off"))
+    added = sum(result.get(f"{k}_added", 0)
+                for k in (*kinds, "days_off", "plans", "quiet_nights"))
     same = sum(result.get(f"{k}_unchanged", 0) for k in kinds)
     differ = sum(result.get(f"{k}_conflicting", 0) for k in kinds)
     if added:

@@ -105,9 +105,11 @@ def render_site(app: Flask) -> dict[str, str]:
     """Render every page: signed out, a new account, an account with data, errors, forms."""
     site = Site(app)
     catalog = app.extensions["limber_catalog"]
-    arguments: Arguments = {"slug": sorted(catalog.routines), "pose_id": sorted(catalog.poses),
+    plans = sorted(app.extensions["limber_plans"])
+    arguments: Arguments = {"slug": sorted(catalog.routines) + plans,
+                            "pose_id": sorted(catalog.poses),
                             "entry_id": ["1"],  # a guest is sent to sign in; a new member, 404
-                            "reminder_id": ["1"], "token": ["x" * 43]}
+                            "reminder_id": ["1"], "token": ["x" * 43], "routine_id": ["1"]}
 
     guest = app.test_client()
     site.every_get(guest, "guest", arguments)
@@ -134,9 +136,15 @@ def render_site(app: Flask) -> dict[str, str]:
     assert reminder.status_code == 201, reminder.get_data(as_text=True)
     feed = send(member, "POST", f"/api/reminders/{reminder.get_json()['id']}/feed")
     token = feed.get_json()["feed_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    own = send(member, "POST", "/api/my-routines", json={
+        "title": "My evening list", "steps": [{"pose": sorted(catalog.poses)[0]}]})
+    assert own.status_code == 201, own.get_data(as_text=True)
+    if plans:
+        assert send(member, "POST", "/api/plan", json={"plan": plans[0]}).status_code == 201
     site.every_get(member, "member", {**arguments, "entry_id": entries[:2],
                                       "reminder_id": [str(reminder.get_json()["id"])],
-                                      "token": [token]})
+                                      "token": [token], "routine_id": [str(own.get_json()["id"])],
+                                      "slug": [*arguments["slug"], own.get_json()["slug"]]})
     for url, data in (
         ("/settings", {"weekly_goal": "99", "time_zone": "Mars/Base"}),
         ("/settings/password", {"pw-current": "wrong password", "pw-new": "x"}),

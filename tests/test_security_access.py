@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from stretch_app.custom.models import CustomRoutine
 from stretch_app.extensions import db
 from stretch_app.models import Completion, CrampEntry, DayOff, User
 from stretch_app.reminders.models import Reminder
@@ -83,6 +84,9 @@ def world(app: Flask) -> World:
     assert b.post("/history/days-off", data={"day": B_DAY_OFF, "kind": "sick"}).status_code == 303
     reminder = b.post("/api/reminders", json={"days": [1], "time": "21:30"}).get_json()
     assert b.post(f"/api/reminders/{reminder['id']}/feed").status_code == 201
+    own = b.post("/api/my-routines", json={"title": "Bee's list", "note": SECRET,
+                                           "steps": [{"pose": "cat-cow"}]})
+    assert own.status_code == 201
     a = app.test_client()
     sign_up(a, "ann")
     mine = a.post("/api/cramps", json=cramp_body(note="ann's own")).get_json()
@@ -105,6 +109,19 @@ def b_reminder(w: World) -> dict[str, Any]:
             select(Reminder.id).where(Reminder.user_id == w.b_id)).scalar_one()}
 
 
+def b_routine(w: World) -> dict[str, Any]:
+    """B's own routine, as the rules' parameter."""
+    with w.app.app_context():
+        return {"routine_id": db.session.execute(
+            select(CustomRoutine.id).where(CustomRoutine.user_id == w.b_id)).scalar_one()}
+
+
+CUSTOM_RULES = (
+    "custom_api.get_routine", "custom_api.replace_routine", "custom_api.delete_routine",
+    "custom_api.share_routine", "custom_api.unshare_routine", "custom.edit_routine",
+    "custom.delete_routine", "custom.share",
+)
+
 REMINDER_RULES = (
     "reminders.replace_reminder", "reminders.delete_reminder", "reminders.make_feed",
     "reminders.revoke_feed", "reminders.calendar_file", "reminder_pages.edit",
@@ -122,6 +139,7 @@ OWNED: dict[str, Callable[[World], dict[str, Any]]] = {
     "diary.api_entry": lambda w: {"entry_id": w.b_entry},
     "history.unmark_day_off": lambda w: {"day": B_DAY_OFF},
     **{rule: b_reminder for rule in REMINDER_RULES},
+    **{rule: b_routine for rule in CUSTOM_RULES},
 }
 # The same rules pointing at nothing at all: A must not be able to tell the two apart.
 MISSING: dict[str, dict[str, Any]] = {
@@ -131,6 +149,7 @@ MISSING: dict[str, dict[str, Any]] = {
     "diary.api_entry": {"entry_id": 987654},
     "history.unmark_day_off": {"day": "2026-01-06"},
     **{rule: {"reminder_id": 987654} for rule in REMINDER_RULES},
+    **{rule: {"routine_id": 987654} for rule in CUSTOM_RULES},
 }
 PUBLIC = {
     "pages.routine": "built-in routine content, the same for everyone",
@@ -140,6 +159,11 @@ PUBLIC = {
     "api.routine": "built-in routine content, the same for everyone",
     "reminders.feed": "a private link: whoever holds its unguessable token reads that schedule",
     "reminder_pages.add_preset": "the name of a built-in suggestion, the same for everyone",
+    "custom.save_copy": "copies a routine only when this visitor may see it (find_routine)",
+    "plans.plan_page": "plan content, the same for everyone",
+    "plans.start": "plan content, the same for everyone",
+    "plans.change": "an action on the visitor's own plan: there is no id to point elsewhere",
+    "plans_api.get_plan": "plan content, the same for everyone",
 }
 
 
@@ -393,8 +417,11 @@ def test_get_never_changes_the_database(world: World) -> None:
         pose = next(iter(catalog().poses))
     reminder = world.a.post("/api/reminders", json={"days": [1], "time": "21:30"}).get_json()
     feed = world.a.post(f"/api/reminders/{reminder['id']}/feed").get_json()["feed_url"]
+    own = world.a.post("/api/my-routines", json={"title": "Ann's list",
+                                                 "steps": [{"pose": "cat-cow"}]}).get_json()
     values = {"slug": slug, "pose_id": pose, "entry_id": world.a_entry, "day": day,
-              "reminder_id": reminder["id"], "token": feed.rsplit("/", 1)[1].removesuffix(".ics")}
+              "reminder_id": reminder["id"], "token": feed.rsplit("/", 1)[1].removesuffix(".ics"),
+              "routine_id": own["id"], "action": "pause"}
     paths = get_paths(app, values)
     assert len(paths) >= 25
 

@@ -73,7 +73,8 @@ def every_get_path(app: Flask, client: FlaskClient) -> list[str]:
 
     with app.app_context():
         values = {"slug": next(iter(catalog().routines)), "pose_id": next(iter(catalog().poses)),
-                  "entry_id": 1, "day": "2026-01-05", "reminder_id": 1, "token": "t" * 43}
+                  "entry_id": 1, "day": "2026-01-05", "reminder_id": 1, "token": "t" * 43,
+                  "routine_id": 1, "action": "pause"}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods:

@@ -17,6 +17,8 @@ from ..extensions import db
 from ..forms import ConfirmForm, DeleteForm, LoginForm, PasswordForm, SettingsForm, SignupForm
 from ..inputs import today_for
 from ..models import User
+from ..plans.pages import carry_guest_plan
+from ..plans.views import GUEST_KEY
 from ..portability import (
     ImportProblem,
     import_summary,
@@ -63,6 +65,8 @@ def signup() -> Any:
                         time_zone=form.time_zone.data)
             db.session.add(user)
             try:
+                db.session.flush()
+                carry_guest_plan(user, session.get(GUEST_KEY))  # a guest's plan moves along
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()

@@ -25,6 +25,7 @@ from ..custom.pages import ownership
 from ..custom.store import find_routine
 from ..extensions import db
 from ..guidance import tip_for
+from ..plans.pages import home_card
 from ..stats import stats_for
 from .common import asset_url, catalog, public_page
 
@@ -46,7 +47,7 @@ def home() -> Any:
     quick = filter_routines(cat.routines.values(), Filters(max_minutes=5))[:3]
     stats = stats_for(current_user, datetime.now(UTC)) if current_user.is_authenticated else None
     return render_template("home.html", counts=counts, blurbs=AREA_BLURBS, quick=quick,
-                           stats=stats)
+                           stats=stats, plan=home_card())
 
 
 @bp.get("/routines")
