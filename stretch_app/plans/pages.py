@@ -21,6 +21,7 @@ from .store import (
     PlanState,
     all_plans,
     current_enrolment,
+    latest_finished,
     leave_plan,
     pause_plan,
     plan_state,
@@ -53,10 +54,16 @@ def visitor_state() -> PlanState | None:
     if row is None or plan is None:
         return None
     user_id = current_user.id if current_user.is_authenticated else None
-    state = plan_state(user_id, row, plan, local_today())
-    if state.row.status == "finished" and user_id is None:
-        session.pop(GUEST_KEY, None)
-    return state
+    # A guest's finished plan stays in the session, so its page keeps the summary.
+    return plan_state(user_id, row, plan, local_today())
+
+
+def _finished_state(plan: Plan) -> PlanState | None:
+    """Return the signed-in person's latest finished round of this plan, as of today."""
+    if not current_user.is_authenticated:
+        return None
+    row = latest_finished(current_user.id, plan.slug)
+    return plan_state(current_user.id, row, plan, local_today()) if row else None
 
 
 def home_card() -> dict[str, Any] | None:
@@ -74,9 +81,11 @@ def home_card() -> dict[str, Any] | None:
 @bp.get("/plans")
 def plans() -> Any:
     cat = catalog()
+    state = visitor_state()
+    db.session.commit()  # a plan past its last day is marked finished
     return render_template("plans/index.html",
                            plans=[plan_summary(p, cat) for p in all_plans().values()],
-                           following=visitor_state())
+                           following=state if state and state.row.status != "finished" else None)
 
 
 @bp.get("/plans/<slug>")
@@ -85,11 +94,15 @@ def plan_page(slug: str) -> Any:
     if plan is None:
         abort(404, description="There is no plan at this address.")
     state = visitor_state()
+    current = state if state is not None and state.row.status != "finished" else None
+    if state is not None and state.plan.slug == slug:
+        mine = state
+    else:
+        mine = _finished_state(plan) if current is None else None
     db.session.commit()  # a plan past its last day is marked finished
-    mine = state if state is not None and state.plan.slug == slug else None
     return render_template(
         "plans/plan.html", plan=plan, summary=plan_summary(plan, catalog()), state=mine,
-        other=state if state is not None and mine is None else None,
+        other=current if mine is None else None,
         text=progress_text(mine.progress) if mine else None,
         figures=outcome_rows(mine.outcome) if mine and mine.outcome else None,
         routines=catalog().routines, form=ConfirmForm(),
@@ -156,7 +169,8 @@ _DONE = {"pause": "Plan paused: no prompts until you resume it.",
 
 def _change_guest(action: str, today: date) -> Any:
     row = _guest_row()
-    if row is None:
+    plan = all_plans().get(row.plan_slug) if row is not None else None
+    if row is None or plan is None or today >= row.start + timedelta(days=plan.days):
         abort(404, description="You are not following a plan.")
     kept = dict(session[GUEST_KEY])
     if action == "leave":

@@ -46,6 +46,16 @@ def current_enrolment(user: Any) -> PlanEnrolment | None:
     ).scalar_one_or_none()
 
 
+def latest_finished(user_id: int, slug: str) -> PlanEnrolment | None:
+    """Return the person's most recent finished enrolment of a plan, if any."""
+    return db.session.execute(
+        select(PlanEnrolment).where(PlanEnrolment.user_id == user_id,
+                                    PlanEnrolment.plan_slug == slug,
+                                    PlanEnrolment.status == "finished")
+        .order_by(PlanEnrolment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def start_plan(user: User, plan: Plan, today: date) -> PlanEnrolment:
     """Start a plan today; raise PlanError while another one is being followed."""
     if current_enrolment(user) is not None:
@@ -255,3 +265,39 @@ def import_plans(user: User, items: list[dict[str, Any]], nights: list[str]) -> 
             have.add(night)
             nights_added += 1
     return {"plans_added": added, "quiet_nights_added": nights_added}
+
+
+def active_plan_day(user_id: int, day: date) -> PlanDay | None:
+    """Return the day of the person's active (not paused) plan that falls on a local date."""
+    row = db.session.execute(
+        select(PlanEnrolment).where(PlanEnrolment.user_id == user_id,
+                                    PlanEnrolment.status == "active")
+        .order_by(PlanEnrolment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    plan = all_plans().get(row.plan_slug) if row is not None else None
+    if row is None or plan is None or not 0 <= (day - row.start).days < plan.days:
+        return None
+    return plan_days(plan, row.start)[(day - row.start).days]
+
+
+def enrolments_in(user_id: int, first: date, last: date,
+                  limit: int = 3) -> list[tuple[PlanEnrolment, Plan]]:
+    """Return the person's plans whose days overlap first..last, the latest start first."""
+    rows = db.session.execute(
+        select(PlanEnrolment).where(PlanEnrolment.user_id == user_id,
+                                    PlanEnrolment.start <= last)
+        .order_by(PlanEnrolment.start.desc(), PlanEnrolment.id.desc())
+    ).scalars()
+    found: list[tuple[PlanEnrolment, Plan]] = []
+    for row in rows:
+        plan = all_plans().get(row.plan_slug)
+        if plan is None:
+            continue
+        end = row.start + timedelta(days=plan.days - 1)
+        if row.status == "left" and row.ended_on is not None:
+            end = min(end, row.ended_on)
+        if end >= first:
+            found.append((row, plan))
+        if len(found) == limit:
+            break
+    return found
