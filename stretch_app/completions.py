@@ -141,8 +141,8 @@ class Recorded:
     completion: Completion
 
 
-def record_completion(user: User, row: dict[str, Any]) -> Recorded:
-    """Store a completion once per (user, client id) in the session's transaction."""
+def record_completion(user: User, row: dict[str, Any], day_was_active: bool) -> Recorded:
+    """Store a completion once per (user, client id); refresh streaks for a newly active day."""
     # ON CONFLICT DO NOTHING: concurrent retries of one id neither duplicate nor error.
     # RETURNING tells whether this statement inserted the row.
     new_id = db.session.execute(
@@ -164,17 +164,19 @@ def record_completion(user: User, row: dict[str, Any]) -> Recorded:
             seconds_total=users.c.seconds_total + row["seconds_done"])
     )
     # Runs change only when a date becomes active: at most once a day, not every session.
-    if row["finished"] and not _another_finished_that_day(user.id, row["local_date"], new_id):
+    if row["finished"] and not day_was_active:
         refresh_streaks(user)
     return Recorded(Outcome.NEW, Completion(id=new_id, **row))
 
 
-def _another_finished_that_day(user_id: int, day: date, new_id: int) -> bool:
-    # One index probe: a count would read every session of the day.
+def finished_on(user_id: int, day: date) -> bool:
+    """Tell whether the user already has a finished session on a local date."""
+    # Read before the write lock is taken: a stale "no" only costs a second streak refresh,
+    # and a "yes" means that session's own refresh has already been committed.
     return db.session.execute(
         select(Completion.id).where(
             Completion.user_id == user_id, Completion.local_date == day,
-            Completion.finished.is_(True), Completion.id != new_id).limit(1)
+            Completion.finished.is_(True)).limit(1)
     ).first() is not None
 
 

@@ -16,6 +16,7 @@ from stretch_app.completions import (
     Outcome,
     Recorded,
     completion_row,
+    finished_on,
     record_completion,
 )
 from stretch_app.extensions import db
@@ -183,7 +184,8 @@ def test_same_id_with_other_content_is_a_conflict_and_changes_nothing(app: Flask
 
 def _record(user: User, data: CompletionIn, catalog: Any, now: datetime) -> Recorded:
     """Record as the API does, in the ORM session's transaction (rolled back by the test)."""
-    return record_completion(user, completion_row(data, user.id, catalog.routines.get, now))
+    row = completion_row(data, user.id, catalog.routines.get, now)
+    return record_completion(user, row, finished_on(user.id, row["local_date"]))
 
 
 def _runs(user_id: int) -> list[tuple[str, date, date, int]]:

@@ -17,11 +17,13 @@ from ..completions import (
     Outcome,
     completion_json,
     completion_row,
+    finished_on,
     list_completions,
     record_completion,
 )
 from ..config import PROJECT_ROOT
 from ..custom.store import find_routine
+from ..database import read_before_writing
 from ..errors import json_error
 from ..extensions import db
 from ..guidance import tip_for
@@ -69,13 +71,15 @@ def input_error(exc: InputError) -> Any:
 def post_completion() -> Any:
     try:
         data = json_body(CompletionIn)
-        find = partial(find_routine, user=current_user, catalog=catalog())
-        row = completion_row(data, current_user.id, find, datetime.now(UTC))
+        with read_before_writing():  # the write lock then covers only the write
+            find = partial(find_routine, user=current_user, catalog=catalog())
+            row = completion_row(data, current_user.id, find, datetime.now(UTC))
+            active = finished_on(current_user.id, row["local_date"])
     except ValidationError as exc:
         return input_error(first_problem(exc))
     except InputError as exc:
         return input_error(exc)
-    result = record_completion(current_user, row)
+    result = record_completion(current_user, row, active)
     if result.outcome is Outcome.CONFLICT:
         db.session.rollback()
         return json_error(409, "conflict", "A different session was already saved with this id.")
