@@ -17,6 +17,7 @@ from ..models import User
 from ..views.common import catalog
 from .models import Reminder
 from .push import UnsafeEndpoint, check_endpoint, public_key, send_push
+from .schedule import PLAN
 from .sending import payload_for, routine_for, schedule_of
 from .store import (
     EndpointIn,
@@ -202,16 +203,20 @@ def _ics(reminder: Reminder, owner: User, filename: str | None) -> Response:
     # Imported here: icalendar costs each web worker memory, and few requests need it.
     from .calendar import calendar_of, reminder_event, zone_component
 
-    today = datetime.now(UTC).date()
-    routine = routine_for(reminder, catalog(), today)
-    what = routine.title if reminder.routine_slug else "Something short for your usual area"
+    # A plan's routine changes from day to day: the home page shows the day's session.
+    if reminder.routine_slug == PLAN:
+        what, url = "Today's session of your plan", url_for("pages.home", _external=True)
+    else:
+        routine = routine_for(reminder, catalog(), datetime.now(UTC).date())
+        what = routine.title if reminder.routine_slug else "Something short for your usual area"
+        url = url_for("pages.play", slug=routine.slug, _external=True)
     schedule = schedule_of(reminder, owner.time_zone)
     event = reminder_event(
         uid=f"reminder-{reminder.id}@limber",
         schedule=schedule,
         title="Time to stretch",
         description=f"{what}. Open Limber to start.",
-        url=url_for("pages.play", slug=routine.slug, _external=True),
+        url=url,
         created=reminder.created_at.date(),
         stamp=datetime.now(UTC),
     )

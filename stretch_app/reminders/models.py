@@ -23,7 +23,8 @@ class Reminder(db.Model):
     # ISO weekday numbers, comma-separated and sorted ("1,2,3,4,5" for weekdays).
     days: Mapped[str] = mapped_column(String(13))
     local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", 24-hour
-    # A routine's slug, or None for "something short for my usual area".
+    # A routine's slug, "plan" to follow the person's plan, or None for "something short for
+    # my usual area".
     routine_slug: Mapped[str | None] = mapped_column(String(80), default=None)
     # The private calendar feed's token; None when no feed was made or it was revoked.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
@@ -40,7 +41,7 @@ class ReminderSend(db.Model):
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
     local_date: Mapped[date]
     # "sending" while in flight, then "sent", "failed" or "no-device"; or why it stayed
-    # quiet: "done" (a finished session that day) or "day-off".
+    # quiet: "done" (a finished session that day), "day-off" or "rest" (the plan's rest day).
     outcome: Mapped[str] = mapped_column(String(10))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -21,10 +21,11 @@ from ..models import User
 from ..timezones import zone
 from ..views.common import catalog
 from .models import Reminder
-from .schedule import WEEKDAY_NAMES, describe_days, next_occurrence, parse_days
+from .schedule import PLAN, WEEKDAY_NAMES, describe_days, next_occurrence, parse_days
 from .sending import schedule_of
 from .store import (
     MAX_REMINDERS,
+    PLAN_TITLE,
     ReminderIn,
     new_feed_token,
     owned_reminder,
@@ -144,7 +145,8 @@ def _card(reminder: Reminder, user: User, now: datetime) -> ReminderCard:
         id=reminder.id,
         time=reminder.local_time,
         days_text=describe_days(parse_days(reminder.days)),
-        what=routine.title if routine else USUAL_AREA,
+        what=PLAN_TITLE if reminder.routine_slug == PLAN else routine.title if routine
+        else USUAL_AREA,
         enabled=reminder.enabled,
         next_text=next_text(upcoming.astimezone(schedule.zone), today) if upcoming else None,
         feed_url=feed,
@@ -159,7 +161,8 @@ def _count(user: User) -> int:
 
 def _routine_choices() -> list[tuple[str, str]]:
     routines = sorted(catalog().routines.values(), key=lambda r: r.title.lower())
-    return [("", "Something short for my usual area"), *((r.slug, r.title) for r in routines)]
+    return [("", "Something short for my usual area"), (PLAN, "My plan's session for the day"),
+            *((r.slug, r.title) for r in routines)]
 
 
 def _not_found() -> Any:

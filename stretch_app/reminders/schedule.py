@@ -16,6 +16,8 @@ WINDOW = timedelta(minutes=15)
 LOCAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHORT_SECONDS = 6 * 60  # "something short": at most six minutes
+# What a reminder's routine holds when it follows the person's plan (checked before slugs).
+PLAN = "plan"
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,12 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime | None:
     return None  # unreachable: a week always holds another chosen day
 
 
-def quiet_reason(*, day_off: bool, done: bool) -> str | None:
-    """Return why a due reminder stays quiet ("day-off" or "done"), or None to send it."""
+def quiet_reason(*, day_off: bool, done: bool, rest: bool = False) -> str | None:
+    """Return why a due reminder stays quiet ("day-off", "rest" or "done"), or None to send it."""
     if day_off:
         return "day-off"
+    if rest:
+        return "rest"
     if done:
         return "done"
     return None

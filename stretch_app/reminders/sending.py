@@ -14,10 +14,13 @@ from ..catalog import Catalog, Routine
 from ..database import insert_for
 from ..extensions import db
 from ..models import Completion, DayOff, User
+from ..plans.schedule import PlanDay
+from ..plans.store import active_plan_day
 from ..templating import format_duration
 from ..timezones import is_valid_zone, zone
 from .models import PushSubscription, Reminder, ReminderSend
 from .schedule import (
+    PLAN,
     WINDOW,
     Schedule,
     due_between,
@@ -54,8 +57,12 @@ def schedule_of(reminder: Reminder, zone_name: str) -> Schedule:
 
 
 def routine_for(reminder: Reminder, catalog: Catalog, day: date) -> Routine:
-    """Return the reminder's routine, or a short one for the owner's usual area."""
-    chosen = catalog.routines.get(reminder.routine_slug or "")
+    """Return the reminder's routine (the plan's for the day), or a short one for the usual area."""
+    if reminder.routine_slug == PLAN:
+        plan_day = active_plan_day(reminder.user_id, day)
+        chosen = catalog.routines.get(plan_day.routine or "") if plan_day else None
+    else:
+        chosen = catalog.routines.get(reminder.routine_slug or "")
     if chosen is not None:
         return chosen
     recent = db.session.execute(
@@ -66,27 +73,33 @@ def routine_for(reminder: Reminder, catalog: Catalog, day: date) -> Routine:
     return suggest_routine(catalog.routines, area, day)
 
 
-def payload_for(routine: Routine, reminder_id: int, day: date) -> dict[str, str]:
-    """Return the notification: what to do, and the player to open."""
+def payload_for(routine: Routine, reminder_id: int, day: date,
+                plan_day: PlanDay | None = None) -> dict[str, str]:
+    """Return the notification: what to do (and the plan's day), and the player to open."""
+    lead = f"Day {plan_day.number} of your plan: " if plan_day else ""
     return {
         "title": "Time to stretch",
-        "body": f"{routine.title} · {format_duration(routine.total_seconds)}. Tap to start.",
+        "body": f"{lead}{routine.title} · {format_duration(routine.total_seconds)}. "
+                "Tap to start.",
         "url": url_for("pages.play", slug=routine.slug),
         "tag": f"reminder-{reminder_id}-{day.isoformat()}",
     }
 
 
-def _quiet(reminder: Reminder, day: date) -> str | None:
+def _quiet(reminder: Reminder, day: date, plan_day: PlanDay | None) -> str | None:
     day_off = db.session.execute(
         select(DayOff.id).where(DayOff.user_id == reminder.user_id, DayOff.day == day).limit(1)
     ).first() is not None
     done_query = select(Completion.id).where(
         Completion.user_id == reminder.user_id, Completion.local_date == day,
         Completion.finished.is_(True))
-    if reminder.routine_slug:
-        done_query = done_query.where(Completion.routine_slug == reminder.routine_slug)
+    # Following a plan, only the day's planned routine counts as done, as on the plan's page.
+    slug = plan_day.routine if plan_day else reminder.routine_slug
+    if slug and slug != PLAN:
+        done_query = done_query.where(Completion.routine_slug == slug)
     done = db.session.execute(done_query.limit(1)).first() is not None
-    return quiet_reason(day_off=day_off, done=done)
+    rest = plan_day is not None and plan_day.routine is None
+    return quiet_reason(day_off=day_off, done=done, rest=rest)
 
 
 def _claim(reminder_id: int, day: date, outcome: str, now: datetime) -> bool:
@@ -127,7 +140,9 @@ def send_due(now: datetime, catalog: Catalog, sender: Sender) -> SendReport:
 
 def _send_one(reminder: Reminder, day: date, now: datetime, catalog: Catalog, sender: Sender,
               report: SendReport) -> None:
-    quiet = _quiet(reminder, day)
+    # A reminder that follows the plan falls back to the usual one while no plan is active.
+    plan_day = active_plan_day(reminder.user_id, day) if reminder.routine_slug == PLAN else None
+    quiet = _quiet(reminder, day, plan_day)
     routine = None if quiet else routine_for(reminder, catalog, day)
     db.session.commit()
     if not _lock_reminder(reminder.id) or not _claim(reminder.id, day, quiet or "sending", now):
@@ -145,7 +160,8 @@ def _send_one(reminder: Reminder, day: date, now: datetime, catalog: Catalog, se
         report.quiet += 1
         report.lines.append(f"reminder {reminder.id} {day}: quiet ({quiet})")
         return
-    payload = payload_for(routine, reminder.id, day)
+    followed = plan_day if plan_day and plan_day.routine == routine.slug else None
+    payload = payload_for(routine, reminder.id, day, followed)
     results = [(sid, sender(sub, payload)) for sub, sid in subscriptions]
     gone = [sid for sid, result in results if result.status == "gone"]
     outcome = ("no-device" if not results

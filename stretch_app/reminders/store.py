@@ -14,12 +14,13 @@ from ..extensions import db
 from ..inputs import InputError
 from ..models import User
 from .models import PushSubscription, Reminder
-from .schedule import LOCAL_TIME, describe_days, format_days, next_occurrence, parse_days
+from .schedule import LOCAL_TIME, PLAN, describe_days, format_days, next_occurrence, parse_days
 from .sending import schedule_of
 
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
+PLAN_TITLE = "Your plan's session for the day"
 
 
 class ReminderIn(BaseModel):
@@ -87,7 +88,7 @@ def reminders_of(user: User) -> list[Reminder]:
 def save_reminder(user: User, data: ReminderIn, catalog: Catalog,
                   reminder: Reminder | None = None) -> Reminder:
     """Create or replace a reminder; raise InputError for an unknown routine or too many."""
-    if data.routine is not None and data.routine not in catalog.routines:
+    if data.routine not in (None, PLAN) and data.routine not in catalog.routines:
         raise InputError("routine", f"routine: no routine called '{data.routine}'")
     if reminder is None:
         count = db.session.execute(
@@ -116,6 +117,7 @@ def reminder_json(reminder: Reminder, user: User, catalog: Catalog,
     schedule = schedule_of(reminder, user.time_zone)
     upcoming = next_occurrence(schedule, now or datetime.now(UTC)) if reminder.enabled else None
     routine = catalog.routines.get(reminder.routine_slug or "")
+    title = PLAN_TITLE if reminder.routine_slug == PLAN else routine.title if routine else None
     return {
         "id": reminder.id,
         "enabled": reminder.enabled,
@@ -124,7 +126,7 @@ def reminder_json(reminder: Reminder, user: User, catalog: Catalog,
         "time": reminder.local_time,
         "time_zone": schedule.zone.key,
         "routine": reminder.routine_slug,
-        "routine_title": routine.title if routine else None,
+        "routine_title": title,
         "next_at": upcoming.isoformat().replace("+00:00", "Z") if upcoming else None,
         "calendar_url": urls["calendar"],
         "feed_url": urls["feed"],
