@@ -25,6 +25,9 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..inputs import InputError, today_for, zone_name_of
 from ..models import CrampEntry
+from ..plans.outcome import LOG_NIGHTS
+from ..plans.outcome import rows as outcome_rows
+from ..plans.store import GuestEnrolment, enrolments_in, plan_state
 from ..timezones import is_valid_zone
 from ..views.common import catalog
 from . import bp, queries
@@ -268,16 +271,44 @@ def _summary(today: date) -> tuple[s.Summary | None, str | None, str, dict[str, 
     return summary, None, s.describe_period(period, raw, first_entry), chosen
 
 
+def _plans(period: s.Period, today: date) -> list[dict[str, Any]]:
+    """Return the plans whose days overlap the period: each one's section and cramp figures."""
+    shown = []
+    for row, plan in enrolments_in(current_user.id, period.start, period.end):
+        # A detached copy: the summary only reads, and a plan's own pages mark it finished.
+        copy = GuestEnrolment(row.plan_slug, row.start, row.status, row.paused_on, row.pauses)
+        left = row.status == "left" and row.ended_on is not None
+        state = plan_state(current_user.id, copy, plan, row.ended_on if left else today)
+        p = state.progress
+        section = s.plan_section(
+            plan.title, copy.status, row.start, p.end, row.ended_on, row.paused_on,
+            p.day_number, [status for week in state.weeks for _day, status in week],
+            p.sessions_planned)
+        figures = None
+        if plan.aims_at_cramps and state.outcome is not None:
+            o = state.outcome
+            figures = {
+                "before": o.before.label if o.before else "Before the plan",
+                "during": o.during.label if o.during else "During the plan",
+                "rows": outcome_rows(o),
+                # The nudge to log quiet nights speaks to the person, not to their doctor.
+                "note": o.note.replace(LOG_NIGHTS, "").strip(),
+            }
+        shown.append({"section": section, "figures": figures})
+    return shown
+
+
 @bp.get("/diary/summary")
 @login_required
 def summary() -> Any:
     now = _now()
     today = today_for(current_user, now)
     result, error, period, chosen = _summary(today)
-    entries = []
+    entries, plans = [], []
     if result is not None:
         rows = queries.entries_between(current_user.id, result.period.start, result.period.end)
         entries = [e.entry_view(r) for r in rows]
+        plans = _plans(result.period, today)
     return render_template(
         "diary/summary.html",
         summary=result,
@@ -285,6 +316,7 @@ def summary() -> Any:
         period=period,
         chosen=chosen,
         entries=entries,
+        plans=plans,
         today=today,
         prepared=f"{e.utc_to_local(now, zone_name_of(current_user)):%d %b %Y}",
         triggers=e.TRIGGERS,
@@ -297,13 +329,15 @@ def summary() -> Any:
 @bp.get("/diary/summary.csv")
 @login_required
 def summary_csv() -> Any:
-    result, error, _period, _chosen = _summary(today_for(current_user, _now()))
+    today = today_for(current_user, _now())
+    result, error, _period, _chosen = _summary(today)
     if result is None:
         return Response(f"{error}\n", status=422, mimetype="text/plain")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(("section", "item", "value"))
     writer.writerows(s.summary_rows(result))
+    writer.writerows(s.plan_rows(p["section"] for p in _plans(result.period, today)))
     name = CSV_NAME.format(start=result.period.start, end=result.period.end)
     return Response(
         buffer.getvalue(),

@@ -193,3 +193,80 @@ def summary_rows(summary: Summary) -> list[tuple[str, str, str]]:
     ]
     return rows
 
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """A stretching plan the person followed in the period, as the summary shows it."""
+
+    title: str
+    start: date
+    end: date
+    status: str
+    dates: str
+    status_text: str
+    adherence: str
+    done: int
+    due: int
+    planned: int
+
+
+def _sessions(count: int) -> str:
+    return "1 planned session" if count == 1 else f"{count} planned sessions"
+
+
+def plan_section(title: str, status: str, start: date, end: date, ended_on: date | None,
+                 paused_on: date | None, day_number: int | None,
+                 statuses: Iterable[str], planned: int) -> PlanSection:
+    """Return a plan's dates and how many of its due sessions were done, in words.
+
+    `statuses` are the plan's day statuses as of today (or the day it was left or paused):
+    a day due is one done or missed; days missed in a pause are not counted as due.
+    """
+    counted = list(statuses)
+    done = counted.count("done")
+    due = done + counted.count("missed")
+    paused = counted.count("paused")
+    total_days = (end - start).days + 1
+    so_far = "" if status == "finished" else " so far"
+    if status == "left" and ended_on is not None:
+        end = min(end, ended_on)
+        dates = f"{start:%d %b %Y} – left on {ended_on:%d %b %Y}"
+        status_text = f"Left on day {(end - start).days + 1} of {total_days}"
+        so_far = " before leaving"
+    elif status == "paused":
+        dates = f"{start:%d %b %Y} – {end:%d %b %Y} ({total_days} days)"
+        status_text = f"Paused since {paused_on:%d %b %Y}" if paused_on else "Paused"
+    else:
+        dates = f"{start:%d %b %Y} – {end:%d %b %Y} ({total_days} days)"
+        status_text = "Finished" if status == "finished" else "Following it now"
+        if status == "active" and day_number is not None:
+            status_text += f", day {day_number} of {total_days}"
+    whole = "" if status == "finished" else f" ({planned} in the whole plan)"
+    if due == 0:
+        by_then = " yet" if so_far == " so far" else so_far
+        adherence = f"No planned session was due{by_then}{whole}."
+    else:
+        adherence = f"{done} of {_sessions(due)} done{so_far}{whole}."
+    if paused == 1:
+        adherence += " 1 planned session fell while it was paused and is not counted."
+    elif paused:
+        adherence += f" {paused} planned sessions fell while it was paused and are not counted."
+    return PlanSection(title, start, end, status, dates, status_text, adherence, done, due,
+                       planned)
+
+
+def plan_rows(sections: Iterable[PlanSection]) -> list[tuple[str, str, str]]:
+    """Return each plan as (section, item, value) rows for the CSV download."""
+    rows: list[tuple[str, str, str]] = []
+    for p in sections:
+        rows += [
+            ("plan", "title", p.title),
+            ("plan", "start", p.start.isoformat()),
+            ("plan", "end", p.end.isoformat()),
+            ("plan", "status", p.status),
+            ("plan", "sessions_done", str(p.done)),
+            ("plan", "sessions_due", str(p.due)),
+            ("plan", "sessions_planned", str(p.planned)),
+        ]
+    return rows
