@@ -49,7 +49,7 @@ def move_start(app: Flask, days_back: int) -> date:
 
 
 def cells(page: str, status: str) -> int:
-    return len(re.findall(rf'class="plan-day day-{status}"', page))
+    return len(re.findall(rf'class="plan-day day-{status}[ "]', page))
 
 
 def test_a_finished_plan_shows_its_summary_and_can_start_again(library_app: Flask) -> None:
@@ -70,8 +70,10 @@ def test_a_finished_plan_shows_its_summary_and_can_start_again(library_app: Flas
     assert cells(page, "done") == 4 and cells(page, "missed") == 38
     assert cells(page, "today") == 0 and cells(page, "ahead") == 0
     assert "Start again" in page and "Pause" not in page and "Leave the plan" not in page
-    assert ">No cramps last night</button>" not in page  # its figures are closed
     assert "Did it help?" in page
+    # A quiet night logged from a finished plan's page comes back to that page.
+    night = client.post("/plan/quiet-night", data={"plan": SIX_WEEKS})
+    assert night.headers["Location"].endswith(f"/plans/{SIX_WEEKS}")
 
     # Finished is not followed: no home prompt, no API plan, other plans can start.
     assert "Day 43" not in client.get("/").get_data(as_text=True)
@@ -119,3 +121,29 @@ def test_a_guests_finished_plan_keeps_its_summary_and_cannot_be_paused(
     assert client.post("/plan/pause").status_code == 404
     client.post(f"/plans/{SIX_WEEKS}/start", data={"time_zone": "Europe/London"})
     assert "Day 1 of 42" in client.get(f"/plans/{SIX_WEEKS}").get_data(as_text=True)
+
+
+def test_the_days_spent_paused_show_as_paused_up_to_today(library_app: Flask) -> None:
+    client = library_app.test_client()
+    sign_up(client)
+    client.post("/api/plan", json={"plan": SIX_WEEKS})
+    start = move_start(library_app, 4)  # today is day 5
+    client.post("/api/plan/pause")
+    with library_app.app_context():
+        row = db.session.execute(db.select(PlanEnrolment)).scalar_one()
+        row.paused_on = start + timedelta(days=2)
+        db.session.commit()
+    today = london_today().isoformat()
+
+    page = client.get(f"/plans/{SIX_WEEKS}").get_data(as_text=True)
+    assert "Day 3 of 42" in page  # frozen where it was paused
+    assert cells(page, "missed") == 2 and cells(page, "paused") == 3
+    assert cells(page, "today") == 0 and ">Paused</li>" not in page
+    assert re.search(rf'aria-current="date" data-date="{today}"', page)
+
+    client.post("/api/plan/resume")
+    page = client.get(f"/plans/{SIX_WEEKS}").get_data(as_text=True)
+    assert "Day 5 of 42" in page
+    assert cells(page, "missed") == 2 and cells(page, "paused") == 2
+    assert re.search(rf'class="plan-day day-today is-today" aria-current="date" '
+                     rf'data-date="{today}"', page)

@@ -106,7 +106,7 @@ def plan_page(slug: str) -> Any:
         text=progress_text(mine.progress) if mine else None,
         figures=outcome_rows(mine.outcome) if mine and mine.outcome else None,
         routines=catalog().routines, form=ConfirmForm(),
-        yesterday=(local_today() - timedelta(days=1)))
+        today_date=local_today())
 
 
 def _checked() -> None:
@@ -196,9 +196,11 @@ def quiet_night() -> Any:
     db.session.commit()
     flash("Noted: no cramps last night." if added else "Last night was noted already.",
           "success")
-    state = visitor_state()
-    return redirect(url_for("plans.plan_page", slug=state.plan.slug) if state
-                    else url_for("diary.index"))
+    slug = request.form.get("plan")
+    if slug not in all_plans():
+        state = visitor_state()
+        slug = state.plan.slug if state else None
+    return redirect(url_for("plans.plan_page", slug=slug) if slug else url_for("diary.index"))
 
 
 def carry_guest_plan(user: Any, kept: Any) -> None:

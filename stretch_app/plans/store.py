@@ -142,8 +142,9 @@ def plan_state(user_id: int | None, row: PlanEnrolment | GuestEnrolment, plan: P
     pauses = split_pauses(row.pauses)
     if row.paused_on:
         pauses.append((row.paused_on, today))
+    # The calendar runs to the real today, so the days spent paused show as paused.
     weeks = [[(day, _paused(day, status, pauses)) for day, status in week]
-             for week in calendar_weeks(plan, row.start, as_of, done)]
+             for week in calendar_weeks(plan, row.start, today, done)]
     figures = None
     if plan.aims_at_cramps and user_id:
         cramps, quiet, first = _diary(user_id)
@@ -152,7 +153,7 @@ def plan_state(user_id: int | None, row: PlanEnrolment | GuestEnrolment, plan: P
 
 
 def _paused(day: PlanDay, status: str, pauses: list[tuple[date, date]]) -> str:
-    if status == "missed" and any(first <= day.day <= last for first, last in pauses):
+    if status in ("missed", "today") and any(first <= day.day <= last for first, last in pauses):
         return "paused"
     return status
 
