@@ -45,6 +45,8 @@ GUEST_PAGES = [
     "/safety",
     "/cramp-now",
     "/cramp-now?where=calf",
+    "/plans",
+    "/plans/six-weeks-bedtime-calf-and-hamstring",
     "/offline",
     "/login",
     "/signup",
@@ -58,6 +60,7 @@ SIGNED_IN_PAGES = [
     "/diary/new",
     "/diary/patterns",
     "/diary/summary",
+    "/plans/desk-back",
 ]
 # Elements that must offer a 44 × 44 px target (inline links in running text are exempt).
 TARGETS = (
