@@ -129,7 +129,7 @@ def test_a_finished_plan_with_a_pause_leaves_the_paused_days_out() -> None:
                              statuses, 37)
     assert section.status_text == "Finished"
     assert section.adherence == ("30 of 32 planned sessions done. 5 planned sessions fell "
-                                 "while it was paused and are not counted.")
+                                 "in pauses and are not counted.")
     assert (section.done, section.due, section.planned) == (30, 32, 37)
 
 
@@ -141,9 +141,10 @@ def test_a_plan_left_or_paused_says_when() -> None:
     assert left.adherence == "2 of 3 planned sessions done before leaving (10 in the whole plan)."
     assert left.end == date(2026, 11, 5)
     paused = s.plan_section("Desk", "paused", START, date(2026, 11, 15), None,
-                            date(2026, 11, 2), None, ["today"], 10)
+                            date(2026, 11, 2), None, ["paused"], 10)
     assert paused.status_text == "Paused since 02 Nov 2026"
-    assert paused.adherence == "No planned session was due yet (10 in the whole plan)."
+    assert paused.adherence == ("No planned session was due yet (10 in the whole plan). "
+                                "1 planned session fell in a pause and is not counted.")
     rows = s.plan_rows([left])
     assert ("plan", "status", "left") in rows and ("plan", "sessions_due", "3") in rows
 
@@ -198,6 +199,18 @@ def test_a_plan_left_today_shows_with_its_day_and_without_a_cramp_table(
     assert "Left on day 1 of 14" in shown
     assert "No planned session was due before leaving (10 in the whole plan)." in shown
     assert "Cramps per week" not in shown.split("Stretching plan")[1]  # not aimed at cramps
+
+
+def test_a_paused_plan_says_since_when_and_keeps_the_session_done(
+        member: FlaskClient) -> None:
+    assert member.post("/api/plan", json={"plan": SIX_WEEKS}).status_code == 201
+    assert member.post("/api/completions", json=completion_body(routine=NIGHTLY)).status_code \
+        == 201
+    assert member.post("/api/plan/pause").status_code == 200
+    shown = page_text(member, "/diary/summary")
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    assert f"Paused since {today:%d %b %Y}" in shown
+    assert "1 of 1 planned session done so far (42 in the whole plan)." in shown
 
 
 def test_no_plan_section_without_a_plan_or_outside_its_days(member: FlaskClient) -> None:

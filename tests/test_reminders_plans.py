@@ -171,7 +171,7 @@ def test_a_plan_reminder_without_any_plan_still_suggests_something(
 def test_the_api_round_trips_the_plan_choice(member: FlaskClient) -> None:
     made = add_reminder(member)
     assert made["routine"] == "plan"
-    assert made["routine_title"] == "Your plan's session for the day"
+    assert made["routine_title"] == "Your plan’s session for the day"
     listed = member.get("/api/reminders").get_json()["reminders"]
     assert [r["routine"] for r in listed] == ["plan"]
     changed = member.put(f"/api/reminders/{made['id']}", json={**EVERY_DAY, "routine": None})
@@ -193,11 +193,11 @@ def test_the_calendar_says_todays_session_of_your_plan(member: FlaskClient) -> N
 
 def test_the_form_offers_the_plan_and_the_list_says_so(member: FlaskClient) -> None:
     form = member.get("/settings/reminders/new").get_data(as_text=True)
-    assert '<option value="plan">My plan&#39;s session for the day</option>' in form
+    assert '<option value="plan">My plan’s session for the day</option>' in form
     saved = member.post("/settings/reminders/new", data={
         "time": "21:30", "repeat": "every", "routine": "plan", "enabled": "y"})
     assert saved.status_code == 303
     page = member.get("/settings/reminders").get_data(as_text=True)
-    assert "Your plan&#39;s session for the day" in page
+    assert "Your plan’s session for the day" in page
     edit = member.get("/settings/reminders/1/edit").get_data(as_text=True)
     assert '<option value="plan" selected>' in edit

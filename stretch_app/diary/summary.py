@@ -249,9 +249,9 @@ def plan_section(title: str, status: str, start: date, end: date, ended_on: date
     else:
         adherence = f"{done} of {_sessions(due)} done{so_far}{whole}."
     if paused == 1:
-        adherence += " 1 planned session fell while it was paused and is not counted."
+        adherence += " 1 planned session fell in a pause and is not counted."
     elif paused:
-        adherence += f" {paused} planned sessions fell while it was paused and are not counted."
+        adherence += f" {paused} planned sessions fell in pauses and are not counted."
     return PlanSection(title, start, end, status, dates, status_text, adherence, done, due,
                        planned)
 

@@ -161,7 +161,7 @@ def _count(user: User) -> int:
 
 def _routine_choices() -> list[tuple[str, str]]:
     routines = sorted(catalog().routines.values(), key=lambda r: r.title.lower())
-    return [("", "Something short for my usual area"), (PLAN, "My plan's session for the day"),
+    return [("", "Something short for my usual area"), (PLAN, "My plan’s session for the day"),
             *((r.slug, r.title) for r in routines)]
 
 

@@ -20,7 +20,7 @@ from .sending import schedule_of
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
-PLAN_TITLE = "Your plan's session for the day"
+PLAN_TITLE = "Your plan’s session for the day"
 
 
 class ReminderIn(BaseModel):
