@@ -80,6 +80,12 @@ def test_a_day_off_or_a_finished_session_keeps_the_reminder_quiet() -> None:
     assert quiet_reason(day_off=False, done=False) is None
 
 
+def test_a_plans_rest_day_keeps_it_quiet_but_a_day_off_is_said_first() -> None:
+    assert quiet_reason(day_off=False, done=False, rest=True) == "rest"
+    assert quiet_reason(day_off=True, done=False, rest=True) == "day-off"
+    assert quiet_reason(day_off=False, done=True, rest=True) == "rest"
+
+
 def test_days_read_as_people_say_them() -> None:
     assert describe_days(EVERY_DAY) == "Every day"
     assert describe_days(frozenset(range(1, 6))) == "Weekdays"
