@@ -27,14 +27,39 @@ export function playedKeys(items) {
   return keys;
 }
 
-if (typeof document !== "undefined") {
-  const keys = playedKeys(readJson(safeStorage(window), PENDING_KEY, []));
-  for (const cell of document.querySelectorAll(".plan-day[data-routine]")) {
+/** The progress line with `more` sessions added to its "N sessions done" (else unchanged). */
+export function withMoreSessions(text, more) {
+  return text.replace(/\b(\d+) sessions? done\b/, (_, done) => {
+    const count = Number(done) + more;
+    return count === 1 ? "1 session done" : `${count} sessions done`;
+  });
+}
+
+/** Mark the played days, buttons and progress lines under `root`; return the days marked. */
+export function markPlayed(root, keys) {
+  let marked = 0;
+  for (const cell of root.querySelectorAll(".plan-day[data-routine]")) {
     const { date, routine } = cell.dataset;
-    if (!routine || !keys.has(`${date}|${routine}`)) continue;
-    cell.classList.remove("day-missed", "day-today");
+    if (!routine || !keys.has(`${date}|${routine}`) || cell.classList.contains("day-done")) continue;
+    cell.classList.remove("day-missed", "day-today", "day-paused");
     cell.classList.add("day-done");
     const status = cell.querySelector(".plan-day-status");
     if (status) status.textContent = "Done";
+    marked += 1;
   }
+  // Play buttons (the plan page's and the home card's) say when their day is done.
+  for (const link of root.querySelectorAll("[data-done-text]")) {
+    const { date, routine, doneText } = link.dataset;
+    if (keys.has(`${date}|${routine}`)) link.textContent = doneText;
+  }
+  if (marked) {
+    for (const line of root.querySelectorAll("[data-plan-progress]")) {
+      line.textContent = withMoreSessions(line.textContent, marked);
+    }
+  }
+  return marked;
+}
+
+if (typeof document !== "undefined") {
+  markPlayed(document, playedKeys(readJson(safeStorage(window), PENDING_KEY, [])));
 }

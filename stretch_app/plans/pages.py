@@ -75,6 +75,7 @@ def home_card() -> dict[str, Any] | None:
     routine = catalog().routines.get(p.today.routine or "") if p.today else None
     return {"plan": state.plan, "text": progress_text(p), "paused": state.row.status == "paused",
             "routine": routine, "status": p.today_status,
+            "date": p.today.day.isoformat() if p.today else None,
             "url": url_for("plans.plan_page", slug=state.plan.slug)}
 
 

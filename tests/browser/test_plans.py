@@ -56,11 +56,15 @@ def test_a_guest_plays_day_one_and_keeps_it_on_sign_up(
     pending = page.evaluate("JSON.parse(localStorage.getItem('limber.completions.pending'))")
     assert len(pending) == 1  # a guest's session waits in this browser
 
-    # The server knows nothing of it yet; the page marks the day from the browser's queue.
+    # The server knows nothing of it yet; the pages mark the day from the browser's queue.
     page.goto(f"/plans/{SIX_WEEKS}")
     expect(first_day).to_have_class(re.compile(r"\bday-done\b"))
     expect(first_day.locator(".plan-day-status")).to_have_text("Done")
     expect(page.locator(".plan-day.day-done")).to_have_count(1)
+    expect(page.locator(".plan-progress")).to_have_text("Day 1 of 42 · 1 session done")
+    expect(page.get_by_role("link", name="Play it again")).to_be_visible()
+    page.goto("/")
+    expect(page.get_by_role("link", name="Done today · play again")).to_be_visible()
 
     sign_up(page, f"planner-{uuid.uuid4().hex[:8]}")
     wait_for_empty_queue(page)
