@@ -393,9 +393,11 @@ def load_catalog(content_dir: Path, static_dir: Path) -> Catalog:
     routines: dict[str, Routine] = {}
     titles: dict[str, str] = {}
     for shown, slug, parsed in parsed_files(content_dir, RoutineFile):
-        ok = not slug.startswith(RESERVED_PREFIXES)
-        if not ok:  # people's own, shared and generated routines are played under these
-            problems.append(f"{shown}: file name: must not start with "
+        # People's own, shared and generated routines are played under these prefixes, and a
+        # reminder that follows a plan names its routine "plan".
+        ok = not slug.startswith(RESERVED_PREFIXES) and slug != "plan"
+        if not ok:
+            problems.append(f"{shown}: file name: must not be 'plan' or start with "
                             f"{', '.join(RESERVED_PREFIXES)}")
         for index, step in enumerate(parsed.steps):
             if step.pose not in poses:

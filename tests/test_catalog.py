@@ -117,6 +117,14 @@ def test_file_name_must_be_a_slug(content: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("name", ["my-7", "shared-abc", "gen-l-5-s-g-1", "plan"])
+def test_file_names_people_s_routines_use_are_refused(content: Path, name: str) -> None:
+    text = (content / "calf-reset.toml").read_text().replace("Quick calf reset", "Another")
+    (content / f"{name}.toml").write_text(text)
+    assert problems(content) == [
+        f"routines/{name}.toml: file name: must not be 'plan' or start with my-, shared-, gen-"]
+
+
 def test_bad_utf8_and_bom(content: Path) -> None:
     path = content / "calf-reset.toml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a BOM alone is tolerated
