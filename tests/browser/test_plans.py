@@ -108,7 +108,11 @@ def test_start_pause_resume_and_leave_on_a_laptop(new_page: Any) -> None:
     expect(page.get_by_text("Welcome back")).to_be_visible()
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
-    page.get_by_role("button", name="Leave the plan").click()
+    # Leaving asks first.
+    page.get_by_text("Leave the plan", exact=True).click()
+    expect(page.get_by_text("starting it again begins at day 1")).to_be_visible()
+    check_axe(page, "the desk plan, asking before leaving")
+    page.get_by_role("button", name="Yes, leave the plan").click()
     expect(page.get_by_text("You have left the plan")).to_be_visible()
     expect(page.get_by_role("button", name="Start this plan")).to_be_visible()
     page.goto("/")
