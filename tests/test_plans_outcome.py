@@ -141,3 +141,9 @@ def test_the_first_record_falls_back_to_the_dates_it_is_given() -> None:
     result = outcome([(before(20), 3)], set(), None, START, END, plan_day(8))
     assert result.before is not None
     assert (result.before.first, result.before.days, result.before.enough) == (before(20), 20, True)
+
+
+def test_a_finished_plan_with_few_records_says_so_instead_of_asking_to_log() -> None:
+    result = outcome([(plan_day(2), 5)], set(), before(30), START, END, END + timedelta(days=3))
+    assert INVITE not in result.note
+    assert "Few diary records back the plan's figures" in result.note

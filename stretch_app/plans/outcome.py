@@ -23,6 +23,7 @@ NOT_ENOUGH_BEFORE = "Not enough diary before the plan to compare."
 TOO_SOON = "The plan's figures appear after its first 7 days."
 LOG_NIGHTS = ("Log each cramp during the plan, and tap “No cramps last night” after a quiet "
               "night, so quiet nights count too.")
+FEW_AFTER = "Few diary records back the plan's figures, so they say little either way."
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,17 @@ def outcome(cramps: Sequence[tuple[date, int]], quiet_nights: set[date],
         a, b = (first - start).days + 1, (last - start).days + 1
         label = f"Day {a} of the plan" if a == b else f"Days {a}–{b} of the plan"
         during = _period(label, first, last, b >= DURING_ENOUGH, cramps, quiet_nights)
-    return Outcome(before, during, _note(before, during))
+    return Outcome(before, during, _note(before, during, today > end))
 
 
-def _note(before: Period | None, during: Period | None) -> str:
+def _note(before: Period | None, during: Period | None, ended: bool) -> str:
     parts = [NOT_PROOF]
     if before is None or not before.enough:
         parts.append(NOT_ENOUGH_BEFORE)
     if during is not None and not during.enough:
         parts.append(TOO_SOON)
     if during is None or during.entries + during.quiet < FEW_RECORDS:
-        parts.append(LOG_NIGHTS)
+        parts.append(FEW_AFTER if ended else LOG_NIGHTS)
     return " ".join(parts)
 
 
