@@ -52,7 +52,7 @@ def install_static(
     """Serve static/ under /static/<build-id>/ (cached for a year) and /static/ (short)."""
     build = build_id(static_dir)
     versioned = f"/static/{build}/"
-    served = compressed_copy(static_dir, Path(app.instance_path) / "static-cache", build)
+    served = compressed_copy(static_dir, Path(app.config["STATIC_CACHE_DIR"]), build)
 
     def add_headers(response_headers: MutableMapping[str, str], _path: str, url: str) -> None:
         response_headers["Cache-Control"] = IMMUTABLE if url.startswith(versioned) else SHORT

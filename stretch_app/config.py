@@ -29,6 +29,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "CONTENT_DIR": str(PROJECT_ROOT / "routines"),
         "STATIC_DIR": str(PROJECT_ROOT / "static"),
+        # Compressed copies of static/, one folder per build: made once, then reused.
+        "STATIC_CACHE_DIR": str(instance_path / "static-cache"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_IMPORT_LENGTH": 16 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "limber_session",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from stretch_app.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 PASSWORD = "correct horse battery"
+STATIC_CACHE = Path(tempfile.gettempdir()) / "limber-test-static-cache"
 HTTPS = "https://localhost"
 
 # Set to a PostgreSQL URL to run every test that uses the `app` fixture against that server
@@ -35,6 +37,8 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         # Production uses 1,000,000 iterations; tests that care set it back.
         "PASSWORD_METHOD": "pbkdf2:sha256:1000",
+        # Shared by every test app: compressing static/ once per build, not once per test.
+        "STATIC_CACHE_DIR": str(STATIC_CACHE),
     }
     config.update(overrides)
     return config
