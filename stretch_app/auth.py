@@ -197,6 +197,10 @@ def init_auth(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    # Made now: the first unknown name in a worker would otherwise also pay for making it, and
+    # answer measurably slower than a wrong password does.
+    with app.app_context():
+        _dummy_hash()
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:
