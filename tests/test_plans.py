@@ -141,3 +141,19 @@ def test_bad_plan_requests_get_clear_errors(library: FlaskClient) -> None:
     assert library.post("/api/plan", json={"plans": SIX_WEEKS}).status_code == 422
     assert library.post("/api/plan/pause").status_code == 404
     assert library.post("/plan/dance").status_code == 404
+
+
+def test_an_import_with_a_bad_plan_adds_none_of_its_routines_or_nights(
+    library: FlaskClient,
+) -> None:
+    sign_up(library)
+    doc = library.get("/api/export").get_json()
+    doc["routines"] = [{"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "title": "Good one",
+                        "steps": [{"pose": "cat-cow"}]}]
+    doc["quiet_nights"] = ["2026-01-01"]
+    doc["plans"] = [{"id": "1f8fad5b-d9cb-469f-a165-70867728950e", "plan": "nope",
+                     "start": "2026-01-01", "status": "active"}]
+    refused = library.post("/api/import", data=json.dumps(doc), content_type="application/json")
+    assert refused.status_code == 422
+    assert library.get("/api/my-routines").get_json()["routines"] == []
+    assert library.get("/api/export").get_json()["quiet_nights"] == []
