@@ -99,6 +99,37 @@ def test_no_reminder_on_a_day_with_a_finished_session(
     assert sends(app) == [(MONDAY, "done"), (MONDAY + timedelta(days=1), "sent")]
 
 
+def test_a_routines_reminder_waits_for_that_routine_and_a_suggestion_for_any(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    calf = add_reminder(user_client)  # Quick calf reset at 21:30
+    any_routine = add_reminder(user_client, time="21:20", routine=None)
+    started = at(MONDAY, 18, 0)
+    done = user_client.post("/api/completions", json=completion_body(
+        routine="back-unwind", started_at=started.isoformat(),
+        ended_at=(started + timedelta(seconds=90)).isoformat(), seconds_done=90))
+    assert done.status_code == 201, done.get_json()
+    output = send_at(app, at(MONDAY, 21, 31))
+    assert f"reminder {any_routine['id']} {MONDAY}: quiet (done)" in output
+    assert f"reminder {calf['id']} {MONDAY}: sent" in output
+    [message] = receiver.received
+    assert message.payload["url"] == "/routines/calf-reset/play"
+
+
+def test_a_session_stopped_part_way_does_not_keep_it_quiet(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    started = at(MONDAY, 18, 0)
+    stopped = user_client.post("/api/completions", json=completion_body(
+        started_at=started.isoformat(), ended_at=(started + timedelta(seconds=30)).isoformat(),
+        steps_done=1, seconds_done=30, finished=False))
+    assert stopped.status_code == 201, stopped.get_json()
+    send_at(app, at(MONDAY, 21, 31))
+    assert len(receiver.received) == 1
+    assert sends(app) == [(MONDAY, "sent")]
+
+
 def test_no_reminder_on_a_day_off_or_a_day_the_schedule_leaves_out(
         app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
     subscribe(user_client, receiver)
@@ -151,11 +182,12 @@ def test_runs_racing_each_other_send_exactly_one(
     assert sends(app) == [(MONDAY, "sent")]
 
 
+@pytest.mark.parametrize("status", [404, 410])
 def test_a_subscription_the_push_service_calls_gone_is_deleted(
-        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver, status: int) -> None:
     subscribe(user_client, receiver)
     add_reminder(user_client)
-    receiver.answer(410)
+    receiver.answer(status)
     send_at(app, at(MONDAY, 21, 31))
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(PushSubscription)).scalar() == 0
