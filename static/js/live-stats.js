@@ -1,6 +1,8 @@
-// Figures that a session sent after the page loaded changes (the streak on home and the cards
-// on /history): the queue announces each run that the server confirmed, and this module reads
-// GET /api/stats again and writes the new figures into the page's [data-stat] hooks.
+// Figures that a session sent after the page loaded changes (the streak on home): the queue
+// announces each run that the server confirmed, and this module reads GET /api/stats again and
+// writes the new figures into the page's [data-stat] hooks. A page marked
+// [data-reload-on-confirm] (/history, whose sessions and charts are drawn by the server) is
+// loaded again instead, so every figure on it agrees.
 //
 // Hooks: data-stat="<field of /api/stats>" shows the number; data-stat-plural="<field>" shows
 // "s" unless the number is 1; data-stat-when="<boolean field>" is hidden while it is false;
@@ -53,8 +55,16 @@ export async function refreshStats(root = document, fetchFn = globalThis.fetch) 
   return stats;
 }
 
+/** What a confirmed send calls for: a fresh page where [data-reload-on-confirm] says its lists
+ * and charts come from the server too (/history), else new figures in the hooks. */
+export function confirmedAction(root = document) {
+  return root.querySelector("[data-reload-on-confirm]") ? "reload" : "refresh";
+}
+
 if (typeof window !== "undefined" && typeof document !== "undefined") {
-  const refresh = () => refreshStats().catch(() => undefined);
+  const refresh = () => (confirmedAction() === "reload"
+    ? location.reload()
+    : refreshStats().catch(() => undefined));
   // The load's first send may have finished before this module ran.
   if (confirmedSoFar() > 0) refresh();
   window.addEventListener(CONFIRMED_EVENT, refresh);

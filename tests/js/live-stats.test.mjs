@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { refreshStats, statUpdates, streakMessage } from "../../static/js/live-stats.js";
+import {
+  confirmedAction, refreshStats, statUpdates, streakMessage,
+} from "../../static/js/live-stats.js";
 
 const STATS = {
   current_streak: 1, longest_streak: 4, weekly_goal: 3, this_week_active_days: 1,
@@ -52,4 +54,12 @@ test("a failed read leaves the figures as they were", async () => {
   assert.equal(await refreshStats(root, async () => ({ ok: false })), null);
   assert.equal(await refreshStats(root, async () => { throw new Error("offline"); }), null);
   assert.equal(root.els['[data-stat="current_streak"]'][0].textContent, "0");
+});
+
+test("a page whose lists come from the server is loaded again, others get new figures", () => {
+  const page = (marked) => ({
+    querySelector: (selector) => (marked && selector === "[data-reload-on-confirm]" ? {} : null),
+  });
+  assert.equal(confirmedAction(page(true)), "reload");
+  assert.equal(confirmedAction(page(false)), "refresh");
 });
