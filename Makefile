@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app stretch_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test serve lint test-py test-js check-content upgrade clean
+.PHONY: run test serve lint test-py test-js check-content upgrade clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-upgrade: $(VENV)/.installed
+# The interface's translations are compiled (.mo) from the committed .po files, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
+
+# After changing texts: extract them and add the new ones, untranslated, to every language.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k t -k tn:1,2 --no-location \
+		--project Limber --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
+		--no-fuzzy-matching --ignore-obsolete --omit-header
+	$(FLASK) routines translations
+
+upgrade: $(VENV)/.installed $(MO_FILES)
 	$(FLASK) db upgrade
 
 # The development server and, beside it, the loop that sends due reminders every minute.
@@ -47,7 +60,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Tests without a browser on both cores; browser tests one at a time (each runs a server).
-test-py: $(VENV)/.installed-dev node_modules/.installed
+test-py: $(VENV)/.installed-dev node_modules/.installed $(MO_FILES)
 	$(BIN)/pytest -q -m 'not browser' -n 2
 	$(BIN)/pytest -q -m browser
 
@@ -59,19 +72,19 @@ clean:
 # Benchmarks (benchmarks/README.md): gunicorn + wrk on loopback, results table regenerated.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 3 --no-readme".
 .PHONY: bench
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev $(MO_FILES)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Reliability under real load (docs: benchmarks/reliability/__init__.py): gunicorn -w 4 on
 # loopback, 8 client processes, killed workers, a held lock, an online backup. One scenario:
 # make test-load LOAD_ARGS=kill_workers
 .PHONY: test-load test-postgres
-test-load: $(VENV)/.installed-dev
+test-load: $(VENV)/.installed-dev $(MO_FILES)
 	$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)
 
 # The test suite (browser tests aside: they bring their own SQLite server) and the load
 # scenarios against a throwaway PostgreSQL cluster on loopback, deleted afterwards.
-test-postgres: $(VENV)/.installed-dev node_modules/.installed
+test-postgres: $(VENV)/.installed-dev node_modules/.installed $(MO_FILES)
 	$(BIN)/python -m benchmarks.reliability.pg_cluster \
 		"$(BIN)/pytest -q -m 'not browser' -n 2" "$(BIN)/python -m benchmarks.reliability $(LOAD_ARGS)"
 

@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_security(app)
     _register_static(app)
     _register_auth(app)
+    _register_i18n(app)
     _register_templates(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -75,8 +76,21 @@ def _register_content(app: Flask) -> None:
     # Raises ContentError (every problem listed) so a server never starts on bad content.
     content = Path(app.config["CONTENT_DIR"])
     catalog = load_catalog(content, Path(app.config["STATIC_DIR"]))
+    plans = load_plans(content / "plans", catalog)
     app.extensions["limber_catalog"] = catalog
-    app.extensions["limber_plans"] = load_plans(content / "plans", catalog)
+    app.extensions["limber_plans"] = plans
+    # The same content in each other language; a text not (or no longer) translated stays English.
+    from .i18n import content as translated
+
+    folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    app.extensions["limber_catalogs"] = {"en": catalog}
+    app.extensions["limber_plan_sets"] = {"en": plans}
+    for lang in app.config["LANGUAGES"]:
+        if lang != "en":
+            table = translated.load(content, folder, lang)
+            app.extensions["limber_catalogs"][lang] = translated.translate_catalog(
+                catalog, table, lang)
+            app.extensions["limber_plan_sets"][lang] = translated.translate_plans(plans, table)
 
 
 def _register_security(app: Flask) -> None:
@@ -135,6 +149,12 @@ def _register_auth(app: Flask) -> None:
     from .auth import init_auth
 
     init_auth(app)
+
+
+def _register_i18n(app: Flask) -> None:
+    from .i18n import init_i18n
+
+    init_i18n(app)
 
 
 def _register_templates(app: Flask) -> None:

@@ -50,7 +50,22 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_ROUTINE_SECONDS = 45 * 60
 RESERVED_PREFIXES = ("my-", "shared-", "gen-")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_OTHER_SIDE = {"left": "right", "right": "left"}
+# Words that name a side in each language, so a mirrored picture's alt text names the other.
+SIDE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("left", "right"),),
+    "es": (("izquierda", "derecha"), ("izquierdo", "derecho")),
+    "de": (("linken", "rechten"), ("linke", "rechte"), ("linker", "rechter"),
+           ("linkes", "rechtes"), ("links", "rechts")),
+}
+
+
+def swap_sides(text: str, lang: str = "en") -> str:
+    """Swap every word naming the left side with the one naming the right, and back."""
+    pairs = SIDE_WORDS.get(lang, SIDE_WORDS["en"])
+    other = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    pattern = r"\b(" + "|".join(map(re.escape, other)) + r")\b"
+    return re.sub(pattern, lambda m: other[m[1]], text)
+
 # Invisible or direction-changing characters make reviewed text differ from what users see.
 _HIDDEN_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -156,6 +171,7 @@ class Pose:
     cautions: tuple[str, ...]
     easier: str
     image_alt: str
+    lang: str = "en"  # the language of the texts above
 
     @property
     def image(self) -> str:
@@ -166,7 +182,7 @@ class Pose:
         """Return the alt text for one side: pictures show the left, mirrored for the right."""
         if side != "right":
             return self.image_alt
-        return re.sub(r"\b(left|right)\b", lambda m: _OTHER_SIDE[m[1]], self.image_alt)
+        return swap_sides(self.image_alt, self.lang)
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,38 @@ def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
             click.echo(line)
         click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         sys.exit(1)
+    # Translations are checked once the English they translate is valid.
+    from .i18n import content as translated
+
+    folder = Path(settings["BABEL_TRANSLATION_DIRECTORIES"])
+    missing = [line for lang in settings["LANGUAGES"] if lang != "en"
+               for line in translated.problems(content_dir, folder, lang)]
+    for line in missing:
+        click.echo(line)
+    if missing:
+        click.echo(f"{len(missing)} problem(s) found.", err=True)
+        sys.exit(1)
+    others = ", ".join(lang for lang in settings["LANGUAGES"] if lang != "en")
     click.echo(f"OK: {len(cat.poses)} poses, {len(cat.routines)} routines and "
-               f"{len(plans)} plans are valid.")
+               f"{len(plans)} plans are valid; translated: {others or 'none'}.")
+
+
+@routines_cli.command("translations")
+def translations_command() -> None:
+    """Write the content's message template and add its new texts to every language."""
+    from .i18n import content as translated
+
+    settings = defaults(PROJECT_ROOT / "instance")
+    settings.update(from_environment(os.environ))
+    content_dir = Path(settings["CONTENT_DIR"])
+    folder = Path(settings["BABEL_TRANSLATION_DIRECTORIES"])
+    template = translated.template(content_dir)
+    translated.write_translations(folder / "content.pot", template)
+    for lang in settings["LANGUAGES"]:
+        if lang == "en":
+            continue
+        added = translated.merge(content_dir, folder, lang)
+        click.echo(f"{lang}: {added} new text(s) to translate.")
 
 
 @poses_cli.command("draw")

@@ -29,6 +29,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "CONTENT_DIR": str(PROJECT_ROOT / "routines"),
         "STATIC_DIR": str(PROJECT_ROOT / "static"),
+        # Interface (messages.po) and content (content.po) translations, one folder per language.
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        # The languages people can choose, English first; each needs a folder of translations.
+        "LANGUAGES": ["en", "es", "de"],
         # Compressed copies of static/, one folder per build: made once, then reused.
         "STATIC_CACHE_DIR": str(instance_path / "static-cache"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,

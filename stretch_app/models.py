@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     cue_speech: Mapped[bool] = mapped_column(default=True)
     cue_beep: Mapped[bool] = mapped_column(default=True)
     cue_vibrate: Mapped[bool] = mapped_column(default=True)
+    # None: follow the browser's languages.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     # Bumped to end every existing session (logout everywhere, password change).
     session_version: Mapped[int] = mapped_column(default=1)
     # Totals kept current on every write, so stats never scan the whole history.

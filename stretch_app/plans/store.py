@@ -31,8 +31,11 @@ class PlanError(ValueError):
 
 
 def all_plans() -> Mapping[str, Plan]:
-    """Return the app's plans by slug."""
-    return current_app.extensions.get("limber_plans", {})
+    """Return the app's plans by slug, in this request's language."""
+    from ..i18n import current_language
+
+    sets = current_app.extensions.get("limber_plan_sets", {})
+    return sets.get(current_language(), sets.get("en", {}))
 
 
 def current_enrolment(user: Any) -> PlanEnrolment | None:

@@ -12,8 +12,11 @@ from ..extensions import cache
 
 
 def catalog() -> Catalog:
-    """Return the app's content catalog."""
-    return current_app.extensions["limber_catalog"]
+    """Return the app's content catalog in this request's language."""
+    from ..i18n import current_language
+
+    catalogs = current_app.extensions["limber_catalogs"]
+    return catalogs.get(current_language(), catalogs["en"])
 
 
 def asset_url(path: str) -> str:
@@ -34,5 +37,12 @@ def _ok(rv: Any) -> bool:
     return (rv[1] if isinstance(rv, tuple) else 200) == 200
 
 
-# For pages that are the same for every signed-out visitor without a session.
-public_page = cache.cached(query_string=True, unless=_personal, response_filter=_ok)
+def _page_key(*_args: Any, **_view_args: Any) -> str:
+    """Return the cache key of a public page: its language, path and query."""
+    from ..i18n import current_language
+
+    return f"page:{current_language()}:{request.full_path}"
+
+
+# For pages that are the same for every signed-out visitor without a session (per language).
+public_page = cache.cached(unless=_personal, response_filter=_ok, make_cache_key=_page_key)

@@ -66,7 +66,9 @@ def timing_line(routine: Routine) -> str:
 def _card_key(*_args: Any, **_view_args: Any) -> str:
     """Return the cache key of a card: its host and path."""
     # The card prints its own address, so one visitor's Host header must not reach another.
-    return f"print-card:{request.host}{request.path}"
+    from ..i18n import current_language
+
+    return f"print-card:{current_language()}:{request.host}{request.path}"
 
 
 # Like public_page, but cached per host as well as per path.
