@@ -41,11 +41,11 @@ def openapi_path(rule: str) -> str:
 
 
 def test_the_spec_describes_every_api_route_and_nothing_else(app: Flask) -> None:
-    """every /api rule and method is in openapi.yaml (a new one must be added)."""
+    """every /api rule and method, and the calendar files, are in openapi.yaml."""
     documented = {(path, method.upper()) for path, item in spec()["paths"].items()
                   for method in item if method in ("get", "post", "put", "patch", "delete")}
     served = {(openapi_path(rule.rule), method) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/")
+              if rule.rule.startswith("/api/") or rule.rule.endswith(".ics")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served - documented == set(), "routes missing from openapi.yaml"
     assert documented - served == set(), "openapi.yaml describes routes that do not exist"
@@ -62,8 +62,8 @@ def test_every_error_answer_uses_the_error_shape() -> None:
     count = 0
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            if method == "parameters":
-                continue
+            if method == "parameters" or not path.startswith("/api/"):
+                continue  # the calendar files answer errors as pages do
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     response = shared[response["$ref"].rsplit("/", 1)[1]]
@@ -121,6 +121,9 @@ def schemathesis_config(cookie: str, csrf: str) -> Any:
                        "database": "none"},
         "checks": checks,
         "phases": {name: {"enabled": True} for name in PHASES},
+        # The calendar download is a page: signed out, it sends the person to sign in.
+        "operations": [{"include-operation-id": "downloadReminderCalendar", "checks": {
+            "negative_data_rejection": {"expected-statuses": [*REJECTION_STATUSES, "302"]}}}],
     })
 
 
@@ -184,4 +187,6 @@ def test_schemathesis_finds_no_failures(csrf_app: Flask) -> None:
                     if 200 <= status < 300 and label.split(" ")[-1] not in
                     ("/api/routines", "/api/csrf", "/api/openapi.yaml", "/api/routines/{slug}")}
     assert {"GET /api/stats", "GET /api/export", "POST /api/cramps"} <= signed_in_ok, report
+    assert {"POST /api/reminders", "PUT /api/reminders/{reminder_id}",
+            "GET /reminders/{reminder_id}.ics"} <= signed_in_ok, report
     print(report)  # noqa: T201 (shown with -s: how much was tried)

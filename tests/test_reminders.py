@@ -341,6 +341,8 @@ def test_a_private_feed_link_reads_without_signing_in_until_revoked(
     user_client.post("/logout")
     assert user_client.get(path).status_code == 404
     assert user_client.get("/reminders/feed/" + "x" * 43 + ".ics").status_code == 404
+    # Not a token at all (a NUL byte would make PostgreSQL refuse the query): also just a 404.
+    assert user_client.get("/reminders/feed/" + "x%00" * 11 + ".ics").status_code == 404
 
 
 def test_a_second_parser_reads_the_same_occurrences(user_client: FlaskClient,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,8 @@ from .store import (
 )
 
 bp = Blueprint("reminders", __name__)
+# What new_feed_token makes (base64url); anything else is not looked up (PostgreSQL refuses NUL).
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _urls(reminder: Reminder) -> dict[str, str | None]:
@@ -192,7 +195,7 @@ def feed(token: str) -> Any:
     row = db.session.execute(
         select(Reminder, User).join(User, User.id == Reminder.user_id)
         .where(Reminder.feed_token == token)
-    ).first() if 20 <= len(token) <= 64 else None
+    ).first() if FEED_TOKEN.fullmatch(token) else None
     if row is None:
         abort(404)
     reminder, owner = row
