@@ -2,8 +2,9 @@
 // switched off and the choice is remembered), and keeping the screen on. Everything is
 // feature-detected: with no speech, audio, vibration or wake lock the player works silently.
 
+import { pageLang, t } from "./i18n.js";
 import { formatDuration } from "./shared.js";
-import { sideLabel } from "./timeline.js";
+import { sideLabel, sideWords } from "./timeline.js";
 
 export const CUES_KEY = "limber.cues";
 export const CUE_KINDS = ["speech", "beeps", "vibration"];
@@ -52,7 +53,23 @@ const PATTERNS = {
   end: [300, 120, 300],
 };
 
-export function createCues(win = globalThis, storage = null, defaults = DEFAULTS) {
+/**
+ * The voice to speak the page's language `lang` with: one whose tag is `lang` exactly, else
+ * one of the same primary language ("de-DE" for "de"), the device's default among equals;
+ * null when the device has none (the browser then picks, guided by the utterance's lang).
+ */
+export function pickVoice(voices, lang) {
+  const norm = (tag) => String(tag || "").replace(/_/g, "-").toLowerCase();
+  const wanted = norm(lang);
+  const primary = wanted.split("-")[0];
+  const list = Array.from(voices || []).filter((v) => v && v.lang);
+  const best = (found) => found.find((v) => v.default) || found[0] || null;
+  if (!primary) return null;
+  return best(list.filter((v) => norm(v.lang) === wanted))
+    || best(list.filter((v) => norm(v.lang).split("-")[0] === primary));
+}
+
+export function createCues(win = globalThis, storage = null, defaults = DEFAULTS, lang = pageLang()) {
   const support = cueSupport(win);
   const settings = storage ? loadCueSettings(storage, defaults) : { ...DEFAULTS, ...defaults };
   let audio = null;
@@ -84,17 +101,17 @@ export function createCues(win = globalThis, storage = null, defaults = DEFAULTS
     if (!enabled("beeps") || !audio || audio.state === "closed") return;
     const tone = TONES[kind] || TONES.tick;
     try {
-      const t = audio.currentTime;
+      const at = audio.currentTime;
       const osc = audio.createOscillator();
       const gain = audio.createGain();
       osc.type = "sine";
       osc.frequency.value = tone.freq;
-      gain.gain.setValueAtTime(0.0001, t);
-      gain.gain.exponentialRampToValueAtTime(tone.gain, t + 0.015);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t + tone.ms / 1000);
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(tone.gain, at + 0.015);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + tone.ms / 1000);
       osc.connect(gain).connect(audio.destination);
-      osc.start(t);
-      osc.stop(t + tone.ms / 1000 + 0.02);
+      osc.start(at);
+      osc.stop(at + tone.ms / 1000 + 0.02);
     } catch {
       // audio failed: stay silent
     }
@@ -107,6 +124,10 @@ export function createCues(win = globalThis, storage = null, defaults = DEFAULTS
       if (interrupt) synth.cancel();
       const utterance = new win.SpeechSynthesisUtterance(text);
       utterance.rate = 1;
+      // The words are in the page's language: say so, and read them with a voice that speaks it.
+      utterance.lang = lang;
+      const voice = pickVoice(typeof synth.getVoices === "function" ? synth.getVoices() : [], lang);
+      if (voice) utterance.voice = voice;
       utterance.addEventListener("error", () => {}); // no voice (e.g. headless): silent
       synth.speak(utterance);
     } catch {
@@ -216,33 +237,36 @@ export function cueFor(tl, m, cautioned = new Set()) {
   if (m.type === "done") return null;
   const seg = tl.segments[m.index];
   const step = tl.steps[seg.step];
-  const side = sideLabel(step.side).toLowerCase();
+  const side = sideWords(step.side);
   const none = { announce: null, say: null, interrupt: false, beep: null, vibrate: null };
-  if (m.type === "half") return { ...none, announce: "Halfway.", say: "Halfway" };
+  if (m.type === "half") return { ...none, announce: t("Halfway."), say: t("Halfway") };
   if (m.type === "count") {
     const hold = seg.kind === "hold";
     return {
       ...none,
-      announce: hold && m.n === 3 ? "3 seconds left." : null,
+      announce: hold && m.n === 3 ? t("3 seconds left.") : null,
       say: hold ? String(m.n) : null,
       beep: "tick",
       vibrate: hold ? "tick" : null,
     };
   }
+  const words = side ? t("%(pose)s, %(side)s", { pose: step.name, side }) : step.name;
   if (seg.kind === "hold") {
-    const words = side ? `${step.name}, ${side}` : step.name;
     const held = formatDuration(seg.duration / 1000);
-    return { ...none, announce: `${words}. Hold for ${held}.`, say: words, interrupt: true,
-      beep: "start", vibrate: "start" };
+    return { ...none, announce: t("%(pose)s. Hold for %(time)s.", { pose: words, time: held }), say: words,
+      interrupt: true, beep: "start", vibrate: "start" };
   }
   const care = (step.cautions || []).length && !cautioned.has(step.pose) ? step.cautions : [];
   if (care.length) cautioned.add(step.pose);
-  const takeCare = care.length ? ` Take care: ${care.join(" ")}` : "";
+  const takeCare = care.length ? ` ${t("Take care: %(cautions)s", { cautions: care.join(" ") })}` : "";
   if (seg.switchSides) {
-    return { ...none, announce: `Switch sides. Next: ${step.name}, ${side}.${takeCare}`,
-      say: `Switch sides. ${sideLabel(step.side)}`, interrupt: true, vibrate: "switch" };
+    // Two whole sentences, so each language words them its own way.
+    const next = t("Next: %(pose)s.", { pose: words });
+    return { ...none, announce: `${t("Switch sides")}. ${next}${takeCare}`,
+      say: `${t("Switch sides")}. ${sideLabel(step.side)}`, interrupt: true, vibrate: "switch" };
   }
-  const lead = seg.kind === "prep" ? "Get ready" : "Next";
-  return { ...none, announce: `${lead}: ${step.name}${side ? `, ${side}` : ""}.${takeCare}`,
-    say: `${lead}: ${step.name}${side ? `, ${side}` : ""}`, interrupt: true };
+  const lead = seg.kind === "prep"
+    ? t("Get ready: %(pose)s", { pose: words })
+    : t("Next: %(pose)s", { pose: words });
+  return { ...none, announce: `${lead}.${takeCare}`, say: lead, interrupt: true };
 }

@@ -1,6 +1,8 @@
 // Helpers the player, the queue and Cramp now share: storage that never throws, the countdown
 // clock, durations in words, local time with its offset, and client ids. No DOM.
 
+import { t } from "./i18n.js";
+
 /**
  * localStorage when the browser lets us use it, else an in-memory stand-in with the same methods
  * (private modes and blocked storage throw on access; the page then works without memory).
@@ -66,10 +68,13 @@ export function formatDuration(seconds) {
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   // A no-break space keeps each number with its unit, as the pages' durations do.
-  const part = (n, unit) => `${n}\u00a0${unit}`;
-  if (h) return m ? `${part(h, "h")} ${part(m, "min")}` : part(h, "h");
-  if (m) return s ? `${part(m, "min")} ${part(s, "s")}` : part(m, "min");
-  return part(s, "s");
+  const keep = (text) => text.replace(/ /g, "\u00a0");
+  const hours = keep(t("%(hours)s h", { hours: h }));
+  const minutes = keep(t("%(minutes)s min", { minutes: m }));
+  const secs = keep(t("%(seconds)s s", { seconds: s }));
+  if (h) return m ? `${hours} ${minutes}` : hours;
+  if (m) return s ? `${minutes} ${secs}` : minutes;
+  return secs;
 }
 
 /** ISO 8601 local time with the UTC offset, to the second: 2026-11-24T21:05:00+01:00. */

@@ -7,6 +7,8 @@
 // A transition sits between two holds; between the left and the right side of one pose it is the
 // "switch sides" transition. Zero-length prep or transitions are left out.
 
+import { t } from "./i18n.js";
+
 const SECOND = 1000;
 
 /** Build the timeline of a routine as given by GET /api/routines/<slug>. */
@@ -188,7 +190,14 @@ export function milestonesBetween(tl, from, to) {
 
 /** The side as words: "Left side", "Right side" or "". */
 export function sideLabel(side) {
-  if (side === "left") return "Left side";
-  if (side === "right") return "Right side";
+  if (side === "left") return t("Left side");
+  if (side === "right") return t("Right side");
+  return "";
+}
+
+/** The side as words inside a sentence: "left side", "right side" or "". */
+export function sideWords(side) {
+  if (side === "left") return t("left side");
+  if (side === "right") return t("right side");
   return "";
 }
