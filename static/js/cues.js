@@ -4,7 +4,7 @@
 
 import { pageLang, t } from "./i18n.js";
 import { formatDuration } from "./shared.js";
-import { sideLabel, sideWords } from "./timeline.js";
+import { nameAndSide, sideLabel } from "./timeline.js";
 
 export const CUES_KEY = "limber.cues";
 export const CUE_KINDS = ["speech", "beeps", "vibration"];
@@ -237,7 +237,6 @@ export function cueFor(tl, m, cautioned = new Set()) {
   if (m.type === "done") return null;
   const seg = tl.segments[m.index];
   const step = tl.steps[seg.step];
-  const side = sideWords(step.side);
   const none = { announce: null, say: null, interrupt: false, beep: null, vibrate: null };
   if (m.type === "half") return { ...none, announce: t("Halfway."), say: t("Halfway") };
   if (m.type === "count") {
@@ -250,7 +249,7 @@ export function cueFor(tl, m, cautioned = new Set()) {
       vibrate: hold ? "tick" : null,
     };
   }
-  const words = side ? t("%(pose)s, %(side)s", { pose: step.name, side }) : step.name;
+  const words = nameAndSide(step.name, step.side);
   if (seg.kind === "hold") {
     const held = formatDuration(seg.duration / 1000);
     return { ...none, announce: t("%(pose)s. Hold for %(time)s.", { pose: words, time: held }), say: words,

@@ -4,9 +4,10 @@
 // through textContent; the decisions are elsewhere (player.js drives, session.js and
 // timeline.js compute).
 
+import { t } from "./i18n.js";
 import { isActive, phaseOf, savingMessage, streakText } from "./session.js";
 import { formatClock, formatDuration, readJson } from "./shared.js";
-import { describe, sideLabel } from "./timeline.js";
+import { describe, sideLabel, withSide } from "./timeline.js";
 
 const SAFETY_KEY = "limber.safety.seen";
 const IDS = {
@@ -59,7 +60,7 @@ export function setupCueSwitches(doc, details, cues) {
       input.checked = false;
       input.disabled = true;
       label?.classList.add("is-unavailable");
-      label?.setAttribute("title", "Not available in this browser");
+      label?.setAttribute("title", t("Not available in this browser"));
     } else {
       input.checked = cues.settings[kind];
     }
@@ -209,7 +210,7 @@ export function createView(doc, root, tl) {
     el.name.textContent = step.name;
     el.side.textContent = sideLabel(step.side);
     el.side.hidden = !step.side;
-    el.stepCount.textContent = `Step ${d.stepNumber} of ${d.stepCount}`;
+    el.stepCount.textContent = t("Step %(n)s of %(total)s", { n: d.stepNumber, total: d.stepCount });
     if (el.image) {
       if (el.image.getAttribute("src") !== step.image) el.image.src = step.image;
       el.image.alt = step.image_alt || "";
@@ -225,10 +226,10 @@ export function createView(doc, root, tl) {
     el.note.textContent = step.note || "";
     el.note.hidden = !step.note;
     if (d.nextStep === null) {
-      el.nextUp.textContent = "Finish";
+      el.nextUp.textContent = t("Finish");
     } else {
       const next = tl.steps[d.nextStep];
-      el.nextUp.textContent = next.side ? `${next.name} (${next.side} side)` : next.name;
+      el.nextUp.textContent = withSide(next.name, next.side);
       // Only once playing: the first load stays small, and the lead-in gives it time to arrive.
       if (status !== "ready" && status !== "offer") preload(next.image);
     }
@@ -245,7 +246,7 @@ export function createView(doc, root, tl) {
       root.dataset.phase = phase.key;
       el.phase.textContent = phase.word;
       el.timer.textContent = formatClock(d.segmentRemaining);
-      el.timeLeft.textContent = `${formatClock(d.totalRemaining)} left`;
+      el.timeLeft.textContent = t("%(time)s left", { time: formatClock(d.totalRemaining) });
       el.routineProgress.max = tl.total;
       el.routineProgress.value = Math.max(0, tl.total - d.totalRemaining);
       el.stepProgress.max = d.segmentDuration || 1;
@@ -258,7 +259,7 @@ export function createView(doc, root, tl) {
     },
     /** Show the easier version of the step on the stage until the step changes. */
     showEasier(text) {
-      el.easierNow.textContent = `Easier: ${text}`;
+      el.easierNow.textContent = t("Easier: %(text)s", { text });
       el.easierNow.hidden = false;
     },
     /** Show the controls and panels that fit a session `s`; floor mode while it is under way. */
@@ -271,7 +272,7 @@ export function createView(doc, root, tl) {
       el.secondary.hidden = !active;
       el.start.hidden = st !== "ready";
       el.pause.hidden = !active;
-      el.pause.textContent = st === "paused" ? "Resume" : "Pause";
+      el.pause.textContent = st === "paused" ? t("Resume") : t("Pause");
       el.prev.hidden = !active;
       el.next.hidden = !active;
       el.resume.hidden = st !== "offer";
@@ -291,35 +292,38 @@ export function createView(doc, root, tl) {
     /** Fill the "this hurts" sheet for `step`. */
     fillHurts(step) {
       el.hurtsEasier.textContent =
-        step.easier || "Make the movement smaller, or rest in a comfortable position.";
+        step.easier || t("Make the movement smaller, or rest in a comfortable position.");
       el.hurtsCautions.replaceChildren(...listItems(doc, step.cautions));
     },
     /** Say in the stop sheet whether stopping now records anything. */
     fillStop(holdStarted) {
       el.stopText.textContent = holdStarted
-        ? "What you have done so far is saved as a partial session."
-        : "No hold has started yet, so nothing is recorded.";
+        ? t("What you have done so far is saved as a partial session.")
+        : t("No hold has started yet, so nothing is recorded.");
     },
     /** "Pick up again?": where the kept session was. */
     showOffer(pos) {
       const d = describe(tl, pos);
       const step = tl.steps[d.step];
-      const side = sideLabel(step.side).toLowerCase();
-      el.resumeText.textContent =
-        `You were on step ${d.stepNumber} of ${d.stepCount}, ${step.name}` +
-        `${side ? ` (${side})` : ""}, with ${formatClock(d.totalRemaining)} to go.`;
+      el.resumeText.textContent = t("You were on step %(n)s of %(total)s, %(pose)s, with %(time)s to go.", {
+        n: d.stepNumber, total: d.stepCount, pose: withSide(step.name, step.side),
+        time: formatClock(d.totalRemaining),
+      });
     },
     /** The done screen for completion `item` (time spent: its hold time, as history shows). */
     showDone(s, item) {
       const { finished } = item;
       root.dataset.phase = "done";
       root.dataset.side = "";
-      if (finished) el.stepCount.textContent = `Step ${tl.steps.length} of ${tl.steps.length}`;
-      el.timeLeft.textContent = finished ? "Done" : `Stopped with ${formatClock(tl.total - s.lastPos)} left`;
+      const count = tl.steps.length;
+      if (finished) el.stepCount.textContent = t("Step %(n)s of %(total)s", { n: count, total: count });
+      el.timeLeft.textContent = finished
+        ? t("Done")
+        : t("Stopped with %(time)s left", { time: formatClock(tl.total - s.lastPos) });
       el.routineProgress.value = finished ? tl.total : s.lastPos;
-      el.doneTitle.textContent = finished ? "Well done!" : "Stopped early";
+      el.doneTitle.textContent = finished ? t("Well done!") : t("Stopped early");
       el.doneTime.textContent = formatDuration(item.seconds_done);
-      el.doneSteps.textContent = `${item.steps_done} of ${item.steps_total}`;
+      el.doneSteps.textContent = t("%(done)s of %(total)s", { done: item.steps_done, total: item.steps_total });
     },
   };
 }

@@ -6,6 +6,7 @@
 // to a hidden tab) recomputes everything from the clock, catching up over several steps at once.
 
 import { createCues, createWakeLock, cueFor } from "./cues.js";
+import { t } from "./i18n.js";
 import {
   createSheet,
   createView,
@@ -47,7 +48,7 @@ function start(routine) {
   const now = () => performance.now();
   const position = () => S.positionAt(s, tl, now());
   const stepAt = (d) => tl.steps[Math.min(d.step, tl.steps.length - 1)];
-  const sideWords = (step) => T.sideLabel(step.side).toLowerCase();
+  const stepWords = (step) => T.nameAndSide(step.name, step.side);
 
   // ---- the loop -----------------------------------------------------------------------------
   function stopTimer() {
@@ -147,12 +148,12 @@ function start(routine) {
     view.redraw();
     render(s.pos);
     save();
-    announce("Paused.");
+    announce(t("Paused."));
   }
 
   function resume() {
     if (s.status !== "paused") return;
-    announce("Playing."); // first: a step starting right here announces itself after
+    announce(t("Playing.")); // first: a step starting right here announces itself after
     view.redraw();
     beginPlaying(s.pos);
   }
@@ -177,8 +178,7 @@ function start(routine) {
     save();
     const d = T.describe(tl, s.pos);
     const step = tl.steps[d.step];
-    const side = sideWords(step);
-    announce(`Step ${d.stepNumber} of ${d.stepCount}: ${step.name}${side ? `, ${side}` : ""}. Paused.`);
+    announce(t("Step %(n)s of %(total)s: %(pose)s. Paused.", { n: d.stepNumber, total: d.stepCount, pose: stepWords(step) }));
   }
 
   function stop() {
@@ -196,7 +196,7 @@ function start(routine) {
     view.redraw();
     render(0);
     showControls();
-    announce("Stopped.");
+    announce(t("Stopped."));
     el.start.focus();
   }
 
@@ -216,13 +216,13 @@ function start(routine) {
     showControls();
     el.doneTitle.focus();
     if (finished) {
-      cues.say("Well done. Routine complete.", { interrupt: true });
+      cues.say(t("Well done. Routine complete."), { interrupt: true });
       cues.beep("end");
       cues.vibrate("end");
-      announce("Routine complete. Well done!");
+      announce(t("Routine complete. Well done!"));
     } else {
       cues.silence();
-      announce("Stopped. Your session was saved as partial.");
+      announce(t("Stopped. Your session was saved as partial."));
     }
     reportSaving(document, el, {
       id: item.id, queued, flush: flushQueue, rejected: rejectedCompletions, fetchJson: F.getJson,
@@ -287,8 +287,7 @@ function start(routine) {
     el.pause.focus();
     const d = T.describe(tl, pos);
     const step = stepAt(d);
-    const side = sideWords(step);
-    announce(`Resumed: step ${d.stepNumber} of ${d.stepCount}, ${step.name}${side ? `, ${side}` : ""}.`);
+    announce(t("Resumed: step %(n)s of %(total)s, %(pose)s.", { n: d.stepNumber, total: d.stepCount, pose: stepWords(step) }));
   }
 
   function declineResume() {

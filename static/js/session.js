@@ -5,6 +5,7 @@
 // While playing, position = now - anchor; otherwise the position is `pos`. `lastPos`/`lastNow`
 // say how far the totals (hold time, steps done, active time) have been added up.
 
+import { t, tn } from "./i18n.js";
 import { accumulate, describe } from "./timeline.js";
 
 export const STATE_PREFIX = "limber.player.";
@@ -192,23 +193,23 @@ export function sweepExpired(entries, wall, here, fmt) {
  * flush `summary` (null when it failed) and whether the server refused this session.
  */
 export function savingMessage({ queued, signedIn, summary = null, refused = false, sending = false }) {
-  if (!queued) return "This session could not be kept on this device.";
+  if (!queued) return t("This session could not be kept on this device.");
   if (!signedIn) {
-    return "Saved on this device. Sign in or create an account to keep your streak; it will be sent when you do.";
+    return t("Saved on this device. Sign in or create an account to keep your streak; it will be sent when you do.");
   }
-  if (sending) return "Saving your session…";
-  if (summary && summary.status === "unauthorized") return "Saved on this device. Sign in again to send it.";
+  if (sending) return t("Saving your session…");
+  if (summary && summary.status === "unauthorized") return t("Saved on this device. Sign in again to send it.");
   if (!summary || summary.status !== "ok") {
-    return "Saved on this device; it will be sent when the connection is back.";
+    return t("Saved on this device; it will be sent when the connection is back.");
   }
-  return refused ? "The server could not accept this session." : "Session saved.";
+  return refused ? t("The server could not accept this session.") : t("Session saved.");
 }
 
 /** "Current streak: 3 days", or "" when the answer holds no number. */
 export function streakText(value) {
   const n = Number(value);
   if (value === null || value === undefined || !Number.isFinite(n)) return "";
-  return `Current streak: ${n} ${n === 1 ? "day" : "days"}`;
+  return tn("Current streak: %(num)s day", "Current streak: %(num)s days", n, { num: n });
 }
 
 /**
@@ -216,13 +217,19 @@ export function streakText(value) {
  * colour and its big word. Paused wins over the phase it paused in.
  */
 export function phaseOf(d, status) {
-  if (status === "ready") return { key: "ready", word: "Ready when you are" };
-  if (d.done) return { key: "done", word: "Done" };
-  if (status === "paused") return { key: kindKey(d), word: "Paused" };
-  return { key: kindKey(d), word: PHASE_WORDS[kindKey(d)] };
+  if (status === "ready") return { key: "ready", word: t("Ready when you are") };
+  if (d.done) return { key: "done", word: t("Done") };
+  if (status === "paused") return { key: kindKey(d), word: t("Paused") };
+  return { key: kindKey(d), word: phaseWord(kindKey(d)) };
 }
 
-const PHASE_WORDS = { prep: "Get ready", hold: "Hold", switch: "Switch sides", next: "Next pose" };
+// Looked up when shown, so the words are the page's (a table made at import would be English).
+function phaseWord(key) {
+  if (key === "prep") return t("Get ready");
+  if (key === "hold") return t("Hold");
+  if (key === "switch") return t("Switch sides");
+  return t("Next pose");
+}
 
 function kindKey(d) {
   if (d.kind === "transition") return d.switchSides ? "switch" : "next";

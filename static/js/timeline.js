@@ -195,6 +195,19 @@ export function sideLabel(side) {
   return "";
 }
 
+/** A pose's name with its side in brackets, "Lunge (left side)", or the name alone. */
+export function withSide(name, side) {
+  if (side === "left") return t("%(pose)s (left side)", { pose: name });
+  if (side === "right") return t("%(pose)s (right side)", { pose: name });
+  return name;
+}
+
+/** A pose's name and side as the cues say them, "Lunge, left side", or the name alone. */
+export function nameAndSide(name, side) {
+  const words = sideWords(side);
+  return words ? t("%(pose)s, %(side)s", { pose: name, side: words }) : name;
+}
+
 /** The side as words inside a sentence: "left side", "right side" or "". */
 export function sideWords(side) {
   if (side === "left") return t("left side");
