@@ -1,6 +1,7 @@
 """Diary entries: the options, validation of a form or JSON body, and how entries are shown.
 
-Pure functions only: no Flask, no database; callers pass `now` (an aware UTC datetime) in.
+Pure functions only: no database; callers pass `now` (an aware UTC datetime) in. Texts go
+through the message catalogue, in English where no request sets a language.
 """
 
 from __future__ import annotations
@@ -12,46 +13,51 @@ from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, Protocol
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
 from ..inputs import CLIENT_ID, EARLIEST, InputError
 from ..timezones import is_valid_zone, zone
+from .wording import time_text
 
 # ---- options -----------------------------------------------------------------------------
 
-LOCATIONS: Mapping[str, str] = MappingProxyType({
-    "calf": "Calf", "foot": "Foot", "thigh": "Thigh", "abdomen": "Abdomen (belly)",
-    "back": "Back", "other": "Somewhere else",
+# Labels are lazy: each is read in the language of the request that shows it.
+LOCATIONS: Mapping[str, Any] = MappingProxyType({
+    "calf": _l("Calf"), "foot": _l("Foot"), "thigh": _l("Thigh"),
+    "abdomen": _l("Abdomen (belly)"), "back": _l("Back"), "other": _l("Somewhere else"),
 })  # fmt: skip
 LOCATION_AREAS: Mapping[str, str | None] = MappingProxyType({
     "calf": "legs", "foot": "legs", "thigh": "legs", "abdomen": "abdomen", "back": "back",
     "other": None,
 })  # fmt: skip
-AREA_LABELS: Mapping[str, str] = MappingProxyType(
-    {"legs": "Legs", "abdomen": "Abdomen", "back": "Back", "other": "Elsewhere"}
+AREA_LABELS: Mapping[str, Any] = MappingProxyType(
+    {"legs": _l("Legs"), "abdomen": _l("Abdomen"), "back": _l("Back"), "other": _l("Elsewhere")}
 )
-TRIGGERS: Mapping[str, str] = MappingProxyType({
-    "dehydration": "Not enough to drink",
-    "diet": "Diet or low electrolytes",
-    "sitting": "Sitting for a long time",
-    "standing": "Standing for a long time",
-    "overexertion": "Overexertion or no warm-up",
-    "night": "At night",
-    "menstrual": "Period (menstrual)",
-    "other": "Something else",
+TRIGGERS: Mapping[str, Any] = MappingProxyType({
+    "dehydration": _l("Not enough to drink"),
+    "diet": _l("Diet or low electrolytes"),
+    "sitting": _l("Sitting for a long time"),
+    "standing": _l("Standing for a long time"),
+    "overexertion": _l("Overexertion or no warm-up"),
+    "night": _l("At night"),
+    "menstrual": _l("Period (menstrual)"),
+    "other": _l("Something else"),
 })  # fmt: skip
-RED_FLAGS: Mapping[str, str] = MappingProxyType({
-    "no-relief": "It did not get better with rest",
-    "swelling": "Swelling or redness where the cramp was",
-    "fever": "Fever, chills or unusual tiredness with it",
-    "severe": "It really hurt and made everyday things hard",
+RED_FLAGS: Mapping[str, Any] = MappingProxyType({
+    "no-relief": _l("It did not get better with rest"),
+    "swelling": _l("Swelling or redness where the cramp was"),
+    "fever": _l("Fever, chills or unusual tiredness with it"),
+    "severe": _l("It really hurt and made everyday things hard"),
 })  # fmt: skip
 # The same four signs, phrased for the guide and the see-a-doctor notices.
-DOCTOR_SIGNS: tuple[str, ...] = (
-    "Cramps that do not get better when you rest.",
-    "Swelling or redness where the cramp is.",
-    "Fever, chills or unusual tiredness together with the cramps.",
-    "Cramps that really hurt and make everyday things hard to do.",
+DOCTOR_SIGNS: tuple[Any, ...] = (
+    _l("Cramps that do not get better when you rest."),
+    _l("Swelling or redness where the cramp is."),
+    _l("Fever, chills or unusual tiredness together with the cramps."),
+    _l("Cramps that really hurt and make everyday things hard to do."),
 )
 Location = Literal["calf", "foot", "thigh", "abdomen", "back", "other"]
 Trigger = Literal[
@@ -105,12 +111,15 @@ class CrampData:
         }
 
 
-def _canonical(values: Iterable[str], allowed: Mapping[str, str], name: str) -> tuple[str, ...]:
+def _canonical(values: Iterable[str], allowed: Mapping[str, Any], name: str) -> tuple[str, ...]:
     chosen = set()
     for value in values:
         if not isinstance(value, str) or value not in allowed:
-            raise InputError(name, f"Unknown {name[:-1].replace('_', ' ')} '{str(value)[:40]}'. "
-                                   f"Choose from: {', '.join(allowed)}.")
+            text = (_("Unknown trigger '%(value)s'. Choose from: %(choices)s.")
+                    if name == "triggers" else
+                    _("Unknown red flag '%(value)s'. Choose from: %(choices)s."))
+            raise InputError(name, text % {"value": str(value)[:40],
+                                           "choices": ", ".join(allowed)})
         chosen.add(value)
     return tuple(v for v in allowed if v in chosen)
 
@@ -118,12 +127,13 @@ def _canonical(values: Iterable[str], allowed: Mapping[str, str], name: str) -> 
 def clean_note(note: str) -> str:
     """Return a note trimmed, with Windows line ends made plain; raise InputError if unfit."""
     if not isinstance(note, str):
-        raise InputError("note", "The note must be text.")
+        raise InputError("note", _("The note must be text."))
     text = note.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > NOTE_MAX:
-        raise InputError("note", f"Keep the note to {NOTE_MAX} characters or fewer.")
+        raise InputError("note", _("Keep the note to %(max)s characters or fewer.",
+                                   max=NOTE_MAX))
     if any(ch not in "\n\t" and unicodedata.category(ch) in _BAD_NOTE_CHARS for ch in text):
-        raise InputError("note", "The note contains control characters; remove them.")
+        raise InputError("note", _("The note contains control characters; remove them."))
     return text
 
 
@@ -142,23 +152,26 @@ def build_entry(
 ) -> CrampData:
     """Validate one entry's values against the rules and `now`; raise InputError on the first."""
     if not is_valid_zone(time_zone):
-        raise InputError("time_zone", "Unknown time zone. Use an IANA name such as Europe/London.")
+        raise InputError("time_zone",
+                         _("Unknown time zone. Use an IANA name such as Europe/London."))
     if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
-        raise InputError("occurred_at", "The time needs a UTC offset, such as +01:00 or Z.")
+        raise InputError("occurred_at", _("The time needs a UTC offset, such as +01:00 or Z."))
     if occurred_at > now + FUTURE_TOLERANCE:
-        raise InputError("occurred_at", "That time is in the future. Choose when the cramp "
-                                        "happened.")
+        raise InputError("occurred_at",
+                         _("That time is in the future. Choose when the cramp happened."))
     if occurred_at < EARLIEST:
-        raise InputError("occurred_at", "That time is too long ago (before 2000).")
+        raise InputError("occurred_at", _("That time is too long ago (before 2000)."))
     if not isinstance(location, str) or location not in LOCATIONS:
-        raise InputError("location", f"Choose where it was: {', '.join(LOCATIONS)}.")
+        raise InputError("location", _("Choose where it was: %(choices)s.",
+                                       choices=", ".join(LOCATIONS)))
     if type(strength) is not int or not STRENGTH_MIN <= strength <= STRENGTH_MAX:
-        raise InputError("strength", f"Strength goes from {STRENGTH_MIN} to {STRENGTH_MAX}.")
+        raise InputError("strength", _("Strength goes from %(min)s to %(max)s.",
+                                       min=STRENGTH_MIN, max=STRENGTH_MAX))
     if duration_minutes is not None and (
         type(duration_minutes) is not int or not 0 <= duration_minutes <= DURATION_MAX_MINUTES
     ):
-        raise InputError("duration_minutes",
-                         f"Duration goes from 0 to {DURATION_MAX_MINUTES} minutes.")
+        raise InputError("duration_minutes", _("Duration goes from 0 to %(max)s minutes.",
+                                               max=DURATION_MAX_MINUTES))
     return CrampData(
         occurred_at=occurred_at.astimezone(UTC),
         time_zone=time_zone,
@@ -190,7 +203,7 @@ def utc_to_local(instant: datetime, zone_name: str) -> datetime:
 
 def parse_instant(text: str) -> datetime:
     """Parse an ISO 8601 date-time that carries a UTC offset; raise InputError otherwise."""
-    example = "Use an ISO 8601 time such as 2025-03-01T22:30:00+01:00."
+    example = _("Use an ISO 8601 time such as 2025-03-01T22:30:00+01:00.")
     if len(text) > 40:
         raise InputError("occurred_at", example)
     try:
@@ -198,7 +211,7 @@ def parse_instant(text: str) -> datetime:
     except ValueError:
         raise InputError("occurred_at", example) from None
     if value.tzinfo is None:
-        raise InputError("occurred_at", "The time needs a UTC offset, such as +01:00 or Z.")
+        raise InputError("occurred_at", _("The time needs a UTC offset, such as +01:00 or Z."))
     return value
 
 
@@ -227,24 +240,25 @@ class NewCrampBody(CrampBody):
     id: Annotated[StrictStr, Field(min_length=36, max_length=36)] | None = None
 
 
-_ID_MESSAGE = "'id' must be a UUID, such as 0f8fad5b-d9cb-469f-a165-70867728950e."
+_ID_MESSAGE = _l("'id' must be a UUID, such as 0f8fad5b-d9cb-469f-a165-70867728950e.")
 _FIELD_MESSAGES = {
-    "occurred_at": "'occurred_at' must be an ISO 8601 time with an offset, such as "
-                   "2025-03-01T22:30:00+01:00.",
-    "time_zone": "'time_zone' must be an IANA zone name such as Europe/London.",
-    "strength": f"'strength' must be a whole number from {STRENGTH_MIN} to {STRENGTH_MAX}.",
-    "duration_minutes": f"'duration_minutes' must be a whole number from 0 to "
-                        f"{DURATION_MAX_MINUTES}, or null.",
-    "woke_me": "'woke_me' must be true or false.",
-    "triggers": "'triggers' must be a list of trigger names.",
-    "red_flags": "'red_flags' must be a list of warning-sign names.",
-    "note": f"'note' must be text of at most {NOTE_MAX} characters.",
+    "occurred_at": _l("'occurred_at' must be an ISO 8601 time with an offset, such as "
+                      "2025-03-01T22:30:00+01:00."),
+    "time_zone": _l("'time_zone' must be an IANA zone name such as Europe/London."),
+    "strength": _l("'strength' must be a whole number from %(min)s to %(max)s.",
+                   min=STRENGTH_MIN, max=STRENGTH_MAX),
+    "duration_minutes": _l("'duration_minutes' must be a whole number from 0 to %(max)s, "
+                           "or null.", max=DURATION_MAX_MINUTES),
+    "woke_me": _l("'woke_me' must be true or false."),
+    "triggers": _l("'triggers' must be a list of trigger names."),
+    "red_flags": _l("'red_flags' must be a list of warning-sign names."),
+    "note": _l("'note' must be text of at most %(max)s characters.", max=NOTE_MAX),
     "id": _ID_MESSAGE,
 }
 _PYDANTIC_MESSAGES = {
-    "extra_forbidden": "Unknown field '{field}'.",
-    "missing": "'{field}' is required.",
-    "literal_error": "'{field}' has a value we do not know.",
+    "extra_forbidden": _l("Unknown field '%(field)s'."),
+    "missing": _l("'%(field)s' is required."),
+    "literal_error": _l("'%(field)s' has a value we do not know."),
 }
 
 
@@ -254,16 +268,17 @@ def body_problem(exc: ValidationError) -> InputError:
     loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
     name = loc[0] if loc else "body"
     if err["type"] == "json_invalid":
-        return InputError("body", "The body is not valid JSON.")
+        return InputError("body", _("The body is not valid JSON."))
     if err["type"] == "model_type":
-        return InputError("body", "The body must be a JSON object.")
+        return InputError("body", _("The body must be a JSON object."))
     template = _PYDANTIC_MESSAGES.get(err["type"])
     if template:
-        message = template.format(field=name)
+        message = str(template) % {"field": name}
         if err["type"] == "literal_error":
-            message += f" Choose from: {_choices(name)}."
+            message += " " + _("Choose from: %(choices)s.", choices=_choices(name))
     else:
-        message = _FIELD_MESSAGES.get(name, f"'{name}': {err['msg']}.")
+        known = _FIELD_MESSAGES.get(name)
+        message = str(known) if known is not None else f"'{name}': {err['msg']}."
     return InputError(name, message)
 
 
@@ -278,7 +293,7 @@ def entry_from_body(body: CrampBody, now: datetime) -> tuple[str | None, CrampDa
     if client_id is not None:
         client_id = client_id.lower()
         if not CLIENT_ID.fullmatch(client_id):
-            raise InputError("id", _ID_MESSAGE)
+            raise InputError("id", str(_ID_MESSAGE))
     entry = build_entry(
         occurred_at=parse_instant(body.occurred_at),
         time_zone=body.time_zone,
@@ -385,8 +400,8 @@ def format_duration_minutes(minutes: int | None) -> str:
     if minutes is None:
         return "—"
     if minutes == 0:
-        return "under a minute"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+        return _("under a minute")
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
 def entry_view(row: EntryRow) -> EntryView:
@@ -395,16 +410,16 @@ def entry_view(row: EntryRow) -> EntryView:
     flags = split_list(row.red_flags)
     return EntryView(
         id=row.id,
-        when=f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+        when=time_text(local),
         when_iso=local.isoformat(),
         local_date=row.local_date,
-        location=LOCATIONS.get(row.location, row.location),
+        location=str(LOCATIONS.get(row.location, row.location)),
         area=LOCATION_AREAS.get(row.location),
         strength=row.strength,
         duration=format_duration_minutes(row.duration_minutes),
         woke_me=row.woke_me,
-        triggers=tuple(TRIGGERS.get(t, t) for t in split_list(row.triggers)),
-        red_flags=tuple(RED_FLAGS.get(f, f) for f in flags),
+        triggers=tuple(str(TRIGGERS.get(t, t)) for t in split_list(row.triggers)),
+        red_flags=tuple(str(RED_FLAGS.get(f, f)) for f in flags),
         note=row.note,
         see_doctor=needs_doctor(flags),
     )
