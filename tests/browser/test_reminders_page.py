@@ -14,6 +14,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,6 +118,35 @@ def test_blocked_notifications_say_how_to_allow_them(
     expect(status).to_contain_text("Notifications are blocked for this site")
     expect(status).to_contain_text("allow notifications, then reload this page")
     expect(page.get_by_role("button", name="Turn on notifications on this device")).to_be_hidden()
+
+
+IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+@pytest.mark.parametrize(("user_agent", "says"), [
+    (IPHONE_SAFARI, "notifications work only when Limber is on the Home Screen"),
+    (None, "This browser cannot show notifications from websites."),
+])
+def test_a_browser_without_push_says_so_and_offers_the_calendar(
+        new_page: Any, live_server: LiveServer, user_agent: str | None, says: str) -> None:
+    options = {"user_agent": user_agent} if user_agent else {}
+    page = new_page("phone", **options)
+    # As Safari outside a Home Screen install, or an older browser: no Push API at all.
+    page.add_init_script("delete window.PushManager;")
+    sign_up(page, login_name())
+    add_bedtime(page)
+    status = page.locator("#push-status")
+    expect(status).to_contain_text(says)
+    expect(status).to_contain_text("Use “Add to calendar” on a reminder instead")
+    for name in ("Turn on notifications on this device", "Send a test", "Turn off on this device"):
+        expect(page.get_by_role("button", name=name)).to_be_hidden()
+    download = page.get_by_role("link", name=re.compile("^Add to calendar"))
+    expect(download).to_be_visible()
+    with page.expect_download() as caught:
+        download.click()
+    assert caught.value.suggested_filename.endswith(".ics")
+    assert "BEGIN:VCALENDAR" in Path(caught.value.path()).read_text()
 
 
 @pytest.fixture
