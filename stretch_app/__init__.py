@@ -160,6 +160,7 @@ def _register_i18n(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
+    from . import labels
     from .catalog import AREAS, POSITION_LABELS, POSITIONS, SITUATION_LABELS
     from .guidance import SAFETY_NOTE
     from .templating import format_duration
@@ -170,6 +171,11 @@ def _register_templates(app: Flask) -> None:
         SITUATION_LABELS=SITUATION_LABELS,
         POSITIONS=POSITIONS,
         POSITION_LABELS=POSITION_LABELS,
+        AREA_LABELS=labels.AREA_LABELS,
+        BODY_POSITION_LABELS=labels.BODY_POSITION_LABELS,
+        LEVEL_LABELS=labels.LEVEL_LABELS,
+        KIND_LABELS=labels.KIND_LABELS,
+        TARGET_LABELS=labels.TARGET_LABELS,
         SAFETY_NOTE=SAFETY_NOTE,
     )
     app.jinja_env.filters["duration"] = format_duration

@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .catalog import AREAS, POSITION_LABELS, POSITIONS, SITUATION_LABELS, SITUATIONS, Pose, Routine
+from flask_babel import gettext, lazy_gettext
+
+from .catalog import AREAS, POSITIONS, SITUATIONS, Pose, Routine
+from .labels import AREA_LABELS, POSITION_LABELS, SITUATION_LABELS, label
 
 # Quick choices for "what I can do", e.g. for people who cannot get down to the floor.
-CAN_PRESETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("No floor", ("standing", "chair", "bed")),
-    ("Chair only", ("chair",)),
-    ("In bed", ("bed",)),
+CAN_PRESETS: tuple[tuple[object, tuple[str, ...]], ...] = (
+    (lazy_gettext("No floor"), ("standing", "chair", "bed")),
+    (lazy_gettext("Chair only"), ("chair",)),
+    (lazy_gettext("In bed"), ("bed",)),
 )
 
 
@@ -43,7 +46,8 @@ def parse_can(args: Mapping[str, str]) -> frozenset[str] | None:
     if not values:
         return None
     if not values <= set(POSITIONS):
-        raise FilterError(f"can must be one or more of {', '.join(POSITIONS)}")
+        raise FilterError(gettext("can must be one or more of %(values)s",
+                                  values=", ".join(POSITIONS)))
     return frozenset(values)
 
 
@@ -59,10 +63,10 @@ def routine_fits(routine: Routine, can: frozenset[str] | None) -> bool:
 
 def can_label(can: frozenset[str]) -> str:
     """Return how the summary names a set of places: a preset's name, else the places."""
-    for label, places in CAN_PRESETS:
+    for name, places in CAN_PRESETS:
         if can == frozenset(places):
-            return label
-    return ", ".join(POSITION_LABELS[p] for p in POSITIONS if p in can)
+            return str(name)
+    return ", ".join(str(POSITION_LABELS[p]) for p in POSITIONS if p in can)
 
 
 def parse_filters(args: Mapping[str, str]) -> Filters:
@@ -71,13 +75,14 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     situation = (args.get("situation") or "").strip() or None
     raw_max = (args.get("max_minutes") or "").strip() or None
     if area is not None and area not in AREAS:
-        raise FilterError(f"area must be one of {', '.join(AREAS)}")
+        raise FilterError(gettext("area must be one of %(values)s", values=", ".join(AREAS)))
     if situation is not None and situation not in SITUATIONS:
-        raise FilterError(f"situation must be one of {', '.join(SITUATIONS)}")
+        raise FilterError(gettext("situation must be one of %(values)s",
+                                  values=", ".join(SITUATIONS)))
     max_minutes = None
     if raw_max is not None:
         if not raw_max.isdigit() or len(raw_max) > 4 or int(raw_max) <= 0:
-            raise FilterError("max_minutes must be a whole number of minutes above 0")
+            raise FilterError(gettext("max_minutes must be a whole number of minutes above 0"))
         max_minutes = int(raw_max)
     return Filters(area, situation, max_minutes, parse_can(args))
 
@@ -96,13 +101,13 @@ def active_filters(
     """List the filters in use, area first, each with the URL of the list without it."""
     out = []
     if filters.area is not None:
-        out.append(ActiveFilter(filters.area.capitalize(),
+        out.append(ActiveFilter(label(AREA_LABELS, filters.area),
                                 url_for_filters(replace(filters, area=None))))
     if filters.situation is not None:
-        out.append(ActiveFilter(SITUATION_LABELS[filters.situation],
+        out.append(ActiveFilter(label(SITUATION_LABELS, filters.situation),
                                 url_for_filters(replace(filters, situation=None))))
     if filters.max_minutes is not None:
-        out.append(ActiveFilter(f"≤ {filters.max_minutes} min",
+        out.append(ActiveFilter(gettext("≤ %(minutes)s min", minutes=filters.max_minutes),
                                 url_for_filters(replace(filters, max_minutes=None))))
     if filters.can is not None:
         out.append(ActiveFilter(can_label(filters.can),

@@ -25,6 +25,8 @@ from pydantic import (
 )
 
 from .config import StartupError
+from .labels import POSITION_LABELS as POSITION_LABELS
+from .labels import SITUATION_LABELS as SITUATION_LABELS
 
 AREAS: tuple[str, ...] = ("legs", "abdomen", "back")
 TARGETS: tuple[str, ...] = (
@@ -35,17 +37,8 @@ SITUATIONS: tuple[str, ...] = (
     "morning", "desk", "after-sitting", "after-standing", "warm-up", "after-exercise",
     "bedtime", "night-leg-cramps", "menstrual", "anytime",
 )  # fmt: skip
-SITUATION_LABELS: Mapping[str, str] = MappingProxyType({
-    "morning": "Morning", "desk": "At a desk", "after-sitting": "After sitting",
-    "after-standing": "After standing", "warm-up": "Warm-up", "after-exercise": "After exercise",
-    "bedtime": "Bedtime", "night-leg-cramps": "Night leg cramps", "menstrual": "Period cramps",
-    "anytime": "Anytime",
-})  # fmt: skip
 # Places a pose can be done in, so people who cannot get down to the floor can filter.
 POSITIONS: tuple[str, ...] = ("standing", "chair", "floor", "bed")
-POSITION_LABELS: Mapping[str, str] = MappingProxyType({
-    "standing": "Standing", "chair": "On a chair", "floor": "On the floor", "bed": "In bed",
-})  # fmt: skip
 MAX_FILE_BYTES = 256 * 1024
 MAX_ROUTINE_SECONDS = 45 * 60
 RESERVED_PREFIXES = ("my-", "shared-", "gen-")
