@@ -20,6 +20,12 @@ class ConfigError(StartupError):
     """The configuration cannot work; the message says what to set."""
 
 
+def available_languages(folder: Path) -> list[str]:
+    """Return English and every language with interface translations in the folder."""
+    found = sorted(p.parent.parent.name for p in folder.glob("*/LC_MESSAGES/messages.po"))
+    return ["en", *(code for code in found if code != "en")]
+
+
 def defaults(instance_path: Path) -> dict[str, Any]:
     """Return the built-in defaults (development, SQLite in the instance folder)."""
     return {
@@ -32,8 +38,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Interface (messages.po) and content (content.po) translations, one folder per language.
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "en",
-        # The languages people can choose, English first; each needs a folder of translations.
-        "LANGUAGES": ["en", "es", "de"],
+        # The languages people can choose: English, then every folder of translations.
+        "LANGUAGES": available_languages(PROJECT_ROOT / "translations"),
         # Compressed copies of static/, one folder per build: made once, then reused.
         "STATIC_CACHE_DIR": str(instance_path / "static-cache"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,

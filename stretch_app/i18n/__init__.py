@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.extract import extract_from_file
 from flask import (
     Blueprint,
@@ -21,8 +22,6 @@ from flask_login import current_user
 
 from ..extensions import babel, csrf, db
 
-# Each language's name in that language, as a person looking for their own would read it.
-LANGUAGE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch"}
 COOKIE = "limber_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Scripts mark their texts t("…") and plurals tn("…", "…", n); pybabel extracts both.
@@ -59,9 +58,19 @@ def html_lang() -> str:
     return current_language().replace("_", "-")
 
 
+@cache
+def own_name(code: str) -> str:
+    """Return a language's name in that language, as a person looking for it would read it."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
 def language_names() -> dict[str, str]:
     """Return {code: name in its own language} for the switch, in the configured order."""
-    return {code: LANGUAGE_NAMES.get(code, code) for code in languages()}
+    return {code: own_name(code) for code in languages()}
 
 
 @cache
@@ -97,7 +106,7 @@ def script_strings() -> dict[str, Any]:
 def switch() -> Any:
     # A guest has no session a forged request could abuse, and their choice only sets a cookie;
     # an account's choice is stored, so that request must carry the form's token.
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     chosen = request.form.get("language", "")
     if chosen not in languages():

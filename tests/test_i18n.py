@@ -1,0 +1,187 @@
+"""Languages: choosing one, switching it, caching per language, and nothing left in English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.testing import FlaskClient
+
+from stretch_app.config import PROJECT_ROOT, available_languages
+
+from . import pseudo_locale
+from .helpers import FIXTURE_CONTENT, sign_up
+
+LANG = re.compile(r'<html lang="([^"]+)"')
+
+
+def lang_of(response) -> str:  # type: ignore[no-untyped-def]
+    match = LANG.search(response.get_data(as_text=True))
+    assert match, "no <html lang>"
+    return match[1]
+
+
+# --- choosing -------------------------------------------------------------------------------
+
+def test_a_first_visit_reads_the_browsers_language(client: FlaskClient) -> None:
+    assert lang_of(client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"})) == "de"
+    assert lang_of(client.get("/", headers={"Accept-Language": "es-MX,es;q=0.8"})) == "es"
+    assert lang_of(client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})) == "en"
+    assert lang_of(client.get("/")) == "en"
+
+
+def test_a_guest_switches_from_the_footer_and_keeps_it(client: FlaskClient) -> None:
+    page = client.get("/routines").get_data(as_text=True)
+    assert 'name="language" value="es"' in page and 'value="de"' in page
+    response = client.post("/language", data={"language": "es", "next": "/routines?area=legs"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/routines?area=legs"
+    assert "limber_lang=es" in response.headers["Set-Cookie"]
+    # The cookie wins over the browser's language from now on.
+    assert lang_of(client.get("/routines", headers={"Accept-Language": "de"})) == "es"
+
+
+def test_the_switch_refuses_an_unknown_language_and_unsafe_next(client: FlaskClient) -> None:
+    response = client.post("/language", data={"language": "xx", "next": "/"})
+    assert response.status_code == 400
+    assert "Set-Cookie" not in response.headers or "limber_lang" not in response.headers[
+        "Set-Cookie"]
+    response = client.post("/language", data={"language": "de", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_an_account_remembers_its_language_on_every_device(make_app: Callable[..., Flask]
+                                                           ) -> None:
+    app = make_app()
+    with app.test_client() as client:
+        sign_up(client, "lena")
+        client.post("/language", data={"language": "de", "next": "/settings"})
+        client.post("/logout")
+        client.delete_cookie("limber_lang")
+        assert lang_of(client.get("/")) == "en"
+        client.post("/login", data={"login": "lena", "password": "correct horse battery"})
+        assert lang_of(client.get("/", headers={"Accept-Language": "es"})) == "de"
+
+
+def test_an_accounts_switch_needs_the_forms_token(make_app: Callable[..., Flask]) -> None:
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.test_client() as client:
+        page = client.get("/signup").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        client.post("/signup", data={"login": "ines", "password": "correct horse battery",
+                                     "time_zone": "UTC", "csrf_token": token})
+        assert client.post("/language", data={"language": "es"}).status_code == 400
+        assert lang_of(client.get("/")) == "en"
+        page = client.get("/settings").get_data(as_text=True)
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
+        response = client.post("/language", data={"language": "es", "csrf_token": token})
+        assert response.status_code == 303
+        assert lang_of(client.get("/")) == "es"
+
+
+def test_public_pages_are_cached_per_language(client: FlaskClient) -> None:
+    german = client.get("/routines", headers={"Accept-Language": "de"})
+    spanish = client.get("/routines", headers={"Accept-Language": "es"})
+    assert (lang_of(german), lang_of(spanish)) == ("de", "es")
+    assert {"Accept-Language", "Cookie"} <= set(german.vary)
+
+
+def test_languages_are_found_from_the_translation_folders(tmp_path: Path) -> None:
+    for code in ("fr", "es"):
+        (tmp_path / code / "LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / code / "LC_MESSAGES" / "messages.po").write_text("")
+    (tmp_path / "pt" / "LC_MESSAGES").mkdir(parents=True)  # content only: not offered
+    assert available_languages(tmp_path) == ["en", "es", "fr"]
+
+
+# --- complete -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["es", "de"])
+def test_every_interface_text_is_translated(lang: str) -> None:
+    path = PROJECT_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        po = read_po(handle)
+    done = {m.id if isinstance(m.id, str) else tuple(m.id[:2]): m for m in po if m.id}
+    missing = [m for m in pseudo_locale.interface_messages()
+               if m not in done
+               or not all(done[m].string if isinstance(done[m].string, tuple)
+                          else [done[m].string])]
+    fuzzy = [m.id for m in done.values() if m.fuzzy]
+    assert missing == [], f"{len(missing)} texts not translated into {lang}: {missing[:10]}"
+    assert fuzzy == [], f"fuzzy {lang} translations: {fuzzy[:10]}"
+
+
+# --- the pseudo-translation -----------------------------------------------------------------
+
+class _Visible(HTMLParser):
+    """Collect the text a person sees or hears: text nodes and the attributes read out."""
+
+    READ = {"aria-label", "title", "placeholder", "alt", "aria-description"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        named = dict(attrs)
+        self.texts.extend(v for k, v in attrs if k in self.READ and v)
+        if tag == "meta" and named.get("name") == "description" and named.get("content"):
+            self.texts.append(named["content"])
+        if tag == "input" and named.get("type") in ("submit", "button") and named.get("value"):
+            self.texts.append(named["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(data)
+
+
+def english_left(html: str, vocabulary: set[str]) -> list[str]:
+    """Return each visible text of a page that still holds English outside the catalogue."""
+    parser = _Visible()
+    parser.feed(html)
+    joined = " ".join(parser.texts)
+    return pseudo_locale.unwrapped_english(joined, vocabulary)
+
+
+PUBLIC = ["/", "/routines", "/routines?area=legs&time=5", "/routines/calf-reset",
+          "/routines/calf-reset/play", "/routines/calf-reset/print", "/poses",
+          "/poses/standing-calf-stretch", "/guide", "/safety", "/cramp-now", "/login",
+          "/signup", "/plans", "/generate", "/no-such-page", "/routines/no-such-routine"]
+SIGNED_IN = ["/", "/history", "/diary", "/diary/new", "/diary/patterns", "/diary/summary",
+             "/settings", "/settings/reminders", "/settings/reminders/new", "/my-routines",
+             "/my-routines/new", "/plans"]
+
+
+@pytest.fixture
+def pseudo_app(make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
+    folder = pseudo_locale.build(tmp_path / "translations", FIXTURE_CONTENT)
+    languages = [*available_languages(PROJECT_ROOT / "translations"), pseudo_locale.PSEUDO]
+    return make_app(LANGUAGES=languages, BABEL_TRANSLATION_DIRECTORIES=str(folder))
+
+
+def test_every_page_speaks_only_through_the_catalogue(pseudo_app: Flask) -> None:
+    vocabulary = pseudo_locale.english_vocabulary()
+    found: dict[str, list[str]] = {}
+    with pseudo_app.test_client() as client:
+        client.set_cookie("limber_lang", pseudo_locale.PSEUDO)
+        for path in PUBLIC:
+            page = client.get(path).get_data(as_text=True)
+            found[path] = english_left(page, vocabulary)
+        sign_up(client, "pseudo")
+        for path in SIGNED_IN:
+            page = client.get(path).get_data(as_text=True)
+            found["signed in " + path] = english_left(page, vocabulary)
+    left = {path: sorted(set(words))[:20] for path, words in found.items() if words}
+    assert left == {}, f"English outside the catalogue: {left}"
