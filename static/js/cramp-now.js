@@ -13,6 +13,7 @@
 // CSRF token is refreshed once, network errors and 5xx are retried with backoff).
 // Loaded on the diary list, this module only sends what waits, then reloads to show it.
 
+import { t } from "./i18n.js";
 import { enqueueCramp, flushCramps, pendingCramps } from "./queue.js";
 import { formatClock, localTimeZone, newCompletionId } from "./shared.js";
 
@@ -129,11 +130,11 @@ function startPage(root, data) {
       el.progress.value = total > 0 ? Math.round(((total - left) / total) * 1000) : 0;
       if (!announcedHalf && total > 0 && left <= total / 2 && left > 0) {
         announcedHalf = true;
-        el.live.textContent = "Halfway. Keep breathing slowly.";
+        el.live.textContent = t("Halfway. Keep breathing slowly.");
       }
     },
     onDone() {
-      el.live.textContent = "Time is up. Release the stretch slowly.";
+      el.live.textContent = t("Time is up. Release the stretch slowly.");
       if (navigator.vibrate) {
         try {
           navigator.vibrate(200);
@@ -164,7 +165,7 @@ function startPage(root, data) {
     return groups.map((group) => {
       const li = document.createElement("li");
       const name = document.createElement("strong");
-      name.textContent = `${group.pose}:`;
+      name.textContent = t("%(pose)s:", { pose: group.pose });
       li.append(name, ` ${group.items.join(" ")}`);
       return li;
     });
@@ -198,7 +199,7 @@ function startPage(root, data) {
     show("stretch");
     el.title.focus({ preventScroll: true });
     window.scrollTo(0, 0);
-    el.live.textContent = `${loc.title}. Read the steps, then tap Start to hold for ${loc.seconds} seconds.`;
+    el.live.textContent = `${loc.title}. ${t("Read the steps, then tap Start to hold for %(seconds)s seconds.", { seconds: loc.seconds })}`;
   }
 
   function startStretch() {
@@ -206,8 +207,8 @@ function startPage(root, data) {
     announcedHalf = false;
     el.ready.hidden = true;
     el.controls.hidden = false;
-    el.pause.textContent = "Pause";
-    el.live.textContent = `Hold for ${current.seconds} seconds.`;
+    el.pause.textContent = t("Pause");
+    el.live.textContent = t("Hold for %(seconds)s seconds.", { seconds: current.seconds });
     timer.start(current.seconds);
   }
 
@@ -243,11 +244,11 @@ function startPage(root, data) {
   el.pause.addEventListener("click", () => {
     if (timer.running) {
       timer.pause();
-      el.pause.textContent = "Resume";
-      el.live.textContent = "Paused.";
+      el.pause.textContent = t("Resume");
+      el.live.textContent = t("Paused.");
     } else {
       timer.resume();
-      el.pause.textContent = "Pause";
+      el.pause.textContent = t("Pause");
     }
   });
   el.start.addEventListener("click", () => {
@@ -264,7 +265,7 @@ function startPage(root, data) {
     event.preventDefault();
     const strength = Number.parseInt(el.strength.value, 10);
     if (!Number.isInteger(strength) || strength < data.strength.min || strength > data.strength.max) {
-      el.error.textContent = "Choose how strong it was, from 1 to 10.";
+      el.error.textContent = t("Choose how strong it was, from 1 to 10.");
       el.error.hidden = false;
       el.strength.focus();
       return;
@@ -281,19 +282,19 @@ function startPage(root, data) {
     enqueueCramp(item);
     el.form.hidden = true;
     el.saved.hidden = false;
-    el.saved.textContent = "Saving…";
+    el.saved.textContent = t("Saving…");
     const summary = await flushCramps();
     const stillPending = pendingCramps().some((x) => x.id === item.id);
     if (!stillPending && summary.sent > 0) {
-      el.saved.textContent = "Saved to your diary.";
+      el.saved.textContent = t("Saved to your diary.");
     } else if (!stillPending) {
-      el.saved.textContent = "Your diary could not take this entry.";
+      el.saved.textContent = t("Your diary could not take this entry.");
     } else if (!signedIn() || summary.status === "unauthorized") {
       el.saved.textContent =
-        "Kept on this device. Sign in and it will be added to your diary, once you are online.";
+        t("Kept on this device. Sign in and it will be added to your diary, once you are online.");
       el.signin.hidden = false;
     } else {
-      el.saved.textContent = "Kept on this device. It will be added to your diary when you are back online.";
+      el.saved.textContent = t("Kept on this device. It will be added to your diary when you are back online.");
     }
   });
 

@@ -1,6 +1,8 @@
 // The diary form: show the see-a-doctor guidance the moment any warning sign is ticked, and
 // count the note's characters. The server shows the same guidance after saving.
 
+import { number, t } from "./i18n.js";
+
 const form = document.getElementById("cramp-form");
 const alert = document.getElementById("doctor-alert");
 
@@ -18,7 +20,7 @@ const counter = document.getElementById("note-count");
 if (note && counter) {
   const max = Number.parseInt(note.getAttribute("maxlength") || "500", 10);
   const show = () => {
-    counter.textContent = `${note.value.length} of ${max} characters`;
+    counter.textContent = t("%(count)s of %(max)s characters", { count: number(note.value.length), max: number(max) });
   };
   note.addEventListener("input", show);
   show();

@@ -5,9 +5,13 @@
 // loaded again instead, so every figure on it agrees.
 //
 // Hooks: data-stat="<field of /api/stats>" shows the number; data-stat-plural="<field>" shows
-// "s" unless the number is 1; data-stat-when="<boolean field>" is hidden while it is false;
+// "s" unless the number is 1 (English only: prefer the next hook); data-stat-text="<field>" shows
+// its data-one or data-other text (say "%(num)s day" / "%(num)s days", in the page's language)
+// as the page language's plural rules pick for the number, with %(num)s filled in;
+// data-stat-when="<boolean field>" is hidden while it is false;
 // data-stat-message holds one of data-done, data-going or data-new (see streakMessage).
 
+import { fill, number, pageLang } from "./i18n.js";
 import { CONFIRMED_EVENT, confirmedSoFar } from "./queue.js";
 import { getJson } from "./shared.js";
 
@@ -24,6 +28,7 @@ export function statUpdates(stats) {
     if (typeof value === "number") {
       updates.push(["stat", field, String(value)]);
       updates.push(["plural", field, value === 1 ? "" : "s"]);
+      updates.push(["text", field, value]);
     } else if (typeof value === "boolean") {
       updates.push(["when", field, !value]);
     }
@@ -37,6 +42,12 @@ function apply(root, stats) {
     if (kind === "stat" || kind === "plural") {
       const attr = kind === "stat" ? "data-stat" : "data-stat-plural";
       for (const el of root.querySelectorAll(`[${attr}="${field}"]`)) el.textContent = value;
+    } else if (kind === "text") {
+      const one = new Intl.PluralRules(pageLang()).select(value) === "one";
+      for (const el of root.querySelectorAll(`[data-stat-text="${field}"]`)) {
+        const form = one ? el.dataset.one : el.dataset.other;
+        if (form) el.textContent = fill(form, { num: number(value) });
+      }
     } else if (kind === "when") {
       for (const el of root.querySelectorAll(`[data-stat-when="${field}"]`)) el.hidden = value;
     } else {

@@ -1,6 +1,7 @@
 // A guest's sessions wait in this browser until they make an account, so the server cannot
 // mark them on the plan's calendar: this module marks the days whose routine was played here.
 
+import { t, tn } from "./i18n.js";
 import { PENDING_KEY } from "./queue.js";
 import { readJson, safeStorage } from "./shared.js";
 
@@ -27,12 +28,17 @@ export function playedKeys(items) {
   return keys;
 }
 
+const sessionsDone = (n, num = n) => tn("%(num)s session done", "%(num)s sessions done", n, { num });
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** The progress line with `more` sessions added to its "N sessions done" (else unchanged). */
 export function withMoreSessions(text, more) {
-  return text.replace(/\b(\d+) sessions? done\b/, (_, done) => {
-    const count = Number(done) + more;
-    return count === 1 ? "1 session done" : `${count} sessions done`;
-  });
+  // The server writes the same words in the page's language: find either form, any number.
+  const pattern = (n) => escape(sessionsDone(n, "#")).replace("#", "(\\d+)");
+  const found = new RegExp(`(?<!\\d)(?:${pattern(1)}|${pattern(2)})`).exec(text);
+  if (!found) return text;
+  const count = Number(found[1] ?? found[2] ?? 1) + more; // a singular without its digit is 1
+  return text.slice(0, found.index) + sessionsDone(count) + text.slice(found.index + found[0].length);
 }
 
 /** Mark the played days, buttons and progress lines under `root`; return the days marked. */
@@ -44,7 +50,7 @@ export function markPlayed(root, keys) {
     cell.classList.remove("day-missed", "day-today", "day-paused");
     cell.classList.add("day-done");
     const status = cell.querySelector(".plan-day-status");
-    if (status) status.textContent = "Done";
+    if (status) status.textContent = t("Done");
     marked += 1;
   }
   // Play buttons (the plan page's and the home card's) say when their day is done.

@@ -2,6 +2,8 @@
 // copying a calendar link. The pure parts are exported and tested with node --test; the page
 // wiring runs only in a browser. Text goes in through textContent.
 
+import { t, tn } from "./i18n.js";
+
 /** The bytes of a base64url text (padded or not), as pushManager.subscribe takes its key. */
 export function base64UrlToBytes(text) {
   const base64 = String(text).replace(/-/g, "+").replace(/_/g, "/");
@@ -33,32 +35,27 @@ export function pushSupport({ serviceWorker, pushManager, notification, appleMob
   return "unsupported";
 }
 
-const CALENDAR_HINT = "Use “Add to calendar” on a reminder instead: your calendar app then reminds you.";
+const calendarHint = () => t("Use “Add to calendar” on a reminder instead: your calendar app then reminds you.");
 
 /** The words shown for each state of this device's notifications. */
 export function statusText(state, detail = "") {
   switch (state) {
     case "on":
-      return "Notifications are on for this device.";
+      return t("Notifications are on for this device.");
     case "off":
-      return "Notifications are off for this device.";
+      return t("Notifications are off for this device.");
     case "working":
-      return "Setting up notifications…";
+      return t("Setting up notifications…");
     case "dismissed":
-      return "Notifications are still off: the browser’s question closed without an answer. Press the button to be asked again.";
+      return t("Notifications are still off: the browser’s question closed without an answer. Press the button to be asked again.");
     case "denied":
-      return "Notifications are blocked for this site in this browser. To allow them, open this site’s settings " +
-        "(the icon beside the address, or your browser’s Settings › Site settings › Notifications), " +
-        "allow notifications, then reload this page.";
+      return t("Notifications are blocked for this site in this browser. To allow them, open this site’s settings (the icon beside the address, or your browser’s Settings › Site settings › Notifications), allow notifications, then reload this page.");
     case "ios":
-      return "On iPhone and iPad, notifications work only when Limber is on the Home Screen: in Safari tap Share, " +
-        "then “Add to Home Screen”, open Limber from there and come back to this page (iOS 16.4 or later). " +
-        CALENDAR_HINT;
+      return `${t("On iPhone and iPad, notifications work only when Limber is on the Home Screen: in Safari tap Share, then “Add to Home Screen”, open Limber from there and come back to this page (iOS 16.4 or later).")} ${calendarHint()}`;
     case "unsupported":
-      return `This browser cannot show notifications from websites. ${CALENDAR_HINT}`;
+      return `${t("This browser cannot show notifications from websites.")} ${calendarHint()}`;
     case "failed":
-      return `Notifications could not be turned on: ${detail || "something went wrong; try again later"}. ` +
-        CALENDAR_HINT;
+      return `${t("Notifications could not be turned on: %(why)s.", { why: detail || t("something went wrong; try again later") })} ${calendarHint()}`;
     default:
       return "";
   }
@@ -76,13 +73,18 @@ export function buttonsFor(state) {
 /** The words for the answer to POST /api/push/test. */
 export function testResultText(status, body) {
   if (status === 200 && body && typeof body.sent === "number") {
-    const devices = (n) => `${n} device${n === 1 ? "" : "s"}`;
-    if (body.sent && !body.failed) return `Test sent to ${devices(body.sent)}. It should appear within a minute.`;
-    if (body.sent) return `Test sent to ${devices(body.sent)}; ${devices(body.failed)} did not take it.`;
-    return "The test could not be delivered: the push service did not take it. Try again later.";
+    const devices = (n) => tn("%(num)s device", "%(num)s devices", n, { num: n });
+    if (body.sent && !body.failed) {
+      return t("Test sent to %(devices)s. It should appear within a minute.", { devices: devices(body.sent) });
+    }
+    if (body.sent) {
+      return t("Test sent to %(devices)s; %(failed)s did not take it.",
+        { devices: devices(body.sent), failed: devices(body.failed) });
+    }
+    return t("The test could not be delivered: the push service did not take it. Try again later.");
   }
   const message = body && body.error && body.error.message;
-  return message || "The test could not be sent. Try again later.";
+  return message || t("The test could not be sent. Try again later.");
 }
 
 /** The repeat choice ("every", "weekdays" or "custom") that shows these ticked weekdays. */
@@ -146,10 +148,10 @@ function wireCopy() {
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(input.value);
-        if (status) status.textContent = "Link copied.";
+        if (status) status.textContent = t("Link copied.");
       } catch {
         input.select();
-        if (status) status.textContent = "Copying was not allowed: the link is selected, copy it from there.";
+        if (status) status.textContent = t("Copying was not allowed: the link is selected, copy it from there.");
       }
     });
   }
@@ -227,17 +229,16 @@ function pushPanel(panel, data) {
       }
       subscription ??= await withTimeout(
         reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
-        SUBSCRIBE_TIMEOUT_MS, "no answer from the push service");
+        SUBSCRIBE_TIMEOUT_MS, t("no answer from the push service"));
     } catch (error) {
       const why = error?.message || String(error);
-      return show("failed", `this browser’s push service refused the sign-up (${why}). ` +
-        "Private windows cannot take notifications; in a normal window, try again later");
+      return show("failed", t("this browser’s push service refused the sign-up (%(why)s). Private windows cannot take notifications; in a normal window, try again later", { why }));
     }
     const saved = await send(data, data.subscriptions, "POST", subscription.toJSON()).catch(() => null);
     if (!saved?.ok) {
       await subscription.unsubscribe().catch(() => {});
-      const why = saved?.body?.error?.message || "Limber could not be reached";
-      return show("failed", `${why.replace(/\.$/, "")}; try again later`);
+      const why = saved?.body?.error?.message || t("Limber could not be reached");
+      return show("failed", t("%(why)s; try again later", { why: why.replace(/\.$/, "") }));
     }
     data.endpoints.push(subscription.endpoint);
     return show("on");
@@ -250,7 +251,7 @@ function pushPanel(panel, data) {
     if (subscription) {
       const dropped = await send(data, data.subscriptions, "DELETE", { endpoint: subscription.endpoint }).catch(() => null);
       if (!dropped?.ok) {
-        result.textContent = "Limber could not be reached, so notifications are still on. Try again later.";
+        result.textContent = t("Limber could not be reached, so notifications are still on. Try again later.");
         return;
       }
       await subscription.unsubscribe().catch(() => {});
@@ -260,9 +261,9 @@ function pushPanel(panel, data) {
   }
 
   async function sendTest() {
-    result.textContent = "Sending a test…";
+    result.textContent = t("Sending a test…");
     const answer = await send(data, data.test, "POST").catch(() => null);
-    result.textContent = answer ? testResultText(answer.status, answer.body) : "Limber could not be reached. Try again later.";
+    result.textContent = answer ? testResultText(answer.status, answer.body) : t("Limber could not be reached. Try again later.");
   }
 
   const guard = (job) => async () => {

@@ -34,6 +34,10 @@ function fakeRoot() {
   const els = {
     '[data-stat="current_streak"]': [{ textContent: "0" }],
     '[data-stat-when="today_active"]': [{ hidden: true }],
+    '[data-stat-text="total_finished"]': [{ textContent: "1 session",
+      dataset: { one: "%(num)s session", other: "%(num)s sessions" } }],
+    '[data-stat-text="current_streak"]': [{ textContent: "0 days",
+      dataset: { one: "%(num)s day", other: "%(num)s days" } }],
     "[data-stat-message]": [{ textContent: "Start a new streak today.",
       dataset: { done: "Today is done. Well stretched!", going: "Keep it", new: "New" } }],
   };
@@ -46,7 +50,9 @@ test("a refresh writes the new figures into the page's hooks", async () => {
   await refreshStats(root, fetchFn);
   assert.equal(root.els['[data-stat="current_streak"]'][0].textContent, "1");
   assert.equal(root.els['[data-stat-when="today_active"]'][0].hidden, false);
-  assert.equal(root.els["[data-stat-message]"][0].textContent, "Today is done. Well stretched!");
+  assert.equal(root.els["[data-stat-message]"][0].textContent, "Today is done. Well stretched!");  // Counted texts take the form the number calls for.
+  assert.equal(root.els['[data-stat-text="total_finished"]'][0].textContent, "7 sessions");
+  assert.equal(root.els['[data-stat-text="current_streak"]'][0].textContent, "1 day");
 });
 
 test("a failed read leaves the figures as they were", async () => {
