@@ -1,6 +1,7 @@
 """Diary patterns: cramps and stretching per week, the trend, counts, suggestions, doctor reasons.
 
-Pure functions only: no Flask, no database; callers pass `today` (a local date) in.
+Pure functions only: no database; callers pass `today` (a local date) in. Sentences go
+through the message catalogue, in English where no request sets a language.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..catalog import Routine
 from ..streaks import week_start
 from .entries import AREA_LABELS, LOCATION_AREAS, LOCATIONS, TRIGGERS, split_list
+from .wording import day_text
 
 PATTERN_WEEKS = 12
 
@@ -35,7 +41,7 @@ class Week:
     @property
     def label(self) -> str:
         """Return the week's short label, such as '3 Mar'."""
-        return f"{self.start.day} {self.start:%b}"
+        return day_text(self.start, "d MMM")
 
 
 def weekly_series(
@@ -80,15 +86,22 @@ class Trend:
     @property
     def text(self) -> str:
         """Return the comparison in words, with the numbers it rests on."""
-        numbers = (f"{self.recent} in the last {self.weeks} weeks against {self.before} in the "
-                   f"{self.weeks} weeks before (based on {_entries(self.entries)})")
+        values = {"recent": self.recent, "weeks": self.weeks, "before": self.before}
         if self.rising:
-            return f"Your cramps have become clearly more frequent: {numbers}."
-        return f"No clear rise in your cramps: {numbers}."
-
-
-def _entries(count: int) -> str:
-    return "1 entry" if count == 1 else f"{count} entries"
+            return ngettext(
+                "Your cramps have become clearly more frequent: %(recent)s in the last "
+                "%(weeks)s weeks against %(before)s in the %(weeks)s weeks before (based on "
+                "%(num)s entry).",
+                "Your cramps have become clearly more frequent: %(recent)s in the last "
+                "%(weeks)s weeks against %(before)s in the %(weeks)s weeks before (based on "
+                "%(num)s entries).",
+                self.entries, **values)
+        return ngettext(
+            "No clear rise in your cramps: %(recent)s in the last %(weeks)s weeks against "
+            "%(before)s in the %(weeks)s weeks before (based on %(num)s entry).",
+            "No clear rise in your cramps: %(recent)s in the last %(weeks)s weeks against "
+            "%(before)s in the %(weeks)s weeks before (based on %(num)s entries).",
+            self.entries, **values)
 
 
 def diary_weeks(today: date, first_entry: date | None) -> int:
@@ -118,9 +131,12 @@ def trend_note(trend: Trend | None, kept_weeks: int) -> str:
         return trend.text
     if kept_weeks == 0:
         return ""
-    return (f"Too early for a trend: it compares {TREND_WEEKS} weeks with the {TREND_WEEKS} "
-            f"before, from your first entry on, and your diary covers {kept_weeks} "
-            f"week{'' if kept_weeks == 1 else 's'} so far.")
+    return ngettext(
+        "Too early for a trend: it compares %(weeks)s weeks with the %(weeks)s before, from "
+        "your first entry on, and your diary covers %(num)s week so far.",
+        "Too early for a trend: it compares %(weeks)s weeks with the %(weeks)s before, from "
+        "your first entry on, and your diary covers %(num)s weeks so far.",
+        kept_weeks, weeks=TREND_WEEKS)
 
 
 def count_lists(groups: Iterable[tuple[str, int]], order: Sequence[str]) -> list[tuple[str, int]]:
@@ -159,48 +175,97 @@ def rank_locations(location_counts: Iterable[tuple[str, int]]) -> list[tuple[str
 
 
 @dataclass(frozen=True)
+class Shares:
+    """How many cramps came with a trigger, in whole sentences a translator can reorder."""
+
+    one: Any  # the only cramp
+    all: Any  # %(total)s: every one of them
+    most: Any  # %(count)s of %(total)s, more than half
+    single: Any  # 1 of %(total)s
+    some: Any  # %(count)s of %(total)s, at most half
+
+
+@dataclass(frozen=True)
 class SuggestionRule:
     """Which routines fit a trigger, and what to say about it."""
 
     situations: tuple[str, ...]
     area: str | None
-    what: str  # what the cramps did, after "Most of your cramps"
-    advice: str
+    shares: Shares
+    advice: Any
 
 
 SUGGESTION_RULES: Mapping[str, SuggestionRule] = MappingProxyType({
     "sitting": SuggestionRule(
-        ("desk", "after-sitting"), None, "came after long sitting",
-        "Stand up and move every 30 to 60 minutes, and try a short desk break or after-sitting "
-        "routine.",
+        ("desk", "after-sitting"), None, Shares(
+            _l("Your cramp came after long sitting."),
+            _l("All %(total)s of your cramps came after long sitting."),
+            _l("Most of your cramps came after long sitting (%(count)s of %(total)s)."),
+            _l("1 of your %(total)s cramps came after long sitting."),
+            _l("%(count)s of your %(total)s cramps came after long sitting.")),
+        _l("Stand up and move every 30 to 60 minutes, and try a short desk break or "
+           "after-sitting routine."),
     ),
     "standing": SuggestionRule(
-        ("after-standing",), None, "came after long standing",
-        "Shift your weight, take short sitting breaks, and stretch your calves when you get "
-        "home.",
+        ("after-standing",), None, Shares(
+            _l("Your cramp came after long standing."),
+            _l("All %(total)s of your cramps came after long standing."),
+            _l("Most of your cramps came after long standing (%(count)s of %(total)s)."),
+            _l("1 of your %(total)s cramps came after long standing."),
+            _l("%(count)s of your %(total)s cramps came after long standing.")),
+        _l("Shift your weight, take short sitting breaks, and stretch your calves when you get "
+           "home."),
     ),
     "overexertion": SuggestionRule(
-        ("after-exercise", "warm-up"), None, "came with hard effort or no warm-up",
-        "Build up gently, warm up first, drink enough, and finish with a cool-down.",
+        ("after-exercise", "warm-up"), None, Shares(
+            _l("Your cramp came with hard effort or no warm-up."),
+            _l("All %(total)s of your cramps came with hard effort or no warm-up."),
+            _l("Most of your cramps came with hard effort or no warm-up (%(count)s of "
+               "%(total)s)."),
+            _l("1 of your %(total)s cramps came with hard effort or no warm-up."),
+            _l("%(count)s of your %(total)s cramps came with hard effort or no warm-up.")),
+        _l("Build up gently, warm up first, drink enough, and finish with a cool-down."),
     ),
     "night": SuggestionRule(
-        ("night-leg-cramps", "bedtime"), "legs", "came at night",
-        "A glass of water and a short leg stretch before bed can help your muscles stay calm.",
+        ("night-leg-cramps", "bedtime"), "legs", Shares(
+            _l("Your cramp came at night."),
+            _l("All %(total)s of your cramps came at night."),
+            _l("Most of your cramps came at night (%(count)s of %(total)s)."),
+            _l("1 of your %(total)s cramps came at night."),
+            _l("%(count)s of your %(total)s cramps came at night.")),
+        _l("A glass of water and a short leg stretch before bed can help your muscles stay "
+           "calm."),
     ),
     "menstrual": SuggestionRule(
-        ("menstrual",), "abdomen", "came with your period",
-        "Gentle belly and back stretches, warmth and slow breathing can ease them.",
+        ("menstrual",), "abdomen", Shares(
+            _l("Your cramp came with your period."),
+            _l("All %(total)s of your cramps came with your period."),
+            _l("Most of your cramps came with your period (%(count)s of %(total)s)."),
+            _l("1 of your %(total)s cramps came with your period."),
+            _l("%(count)s of your %(total)s cramps came with your period.")),
+        _l("Gentle belly and back stretches, warmth and slow breathing can ease them."),
     ),
     "dehydration": SuggestionRule(
-        (), None, "came when you had not drunk enough",
-        "Keep water in reach and sip through the day, more in the heat and when you exercise. "
-        "If a doctor has told you to limit fluids, follow their advice instead.",
+        (), None, Shares(
+            _l("Your cramp came when you had not drunk enough."),
+            _l("All %(total)s of your cramps came when you had not drunk enough."),
+            _l("Most of your cramps came when you had not drunk enough (%(count)s of "
+               "%(total)s)."),
+            _l("1 of your %(total)s cramps came when you had not drunk enough."),
+            _l("%(count)s of your %(total)s cramps came when you had not drunk enough.")),
+        _l("Keep water in reach and sip through the day, more in the heat and when you "
+           "exercise. If a doctor has told you to limit fluids, follow their advice instead."),
     ),
     "diet": SuggestionRule(
-        (), None, "seemed linked to what you ate",
-        "Foods with potassium, magnesium, calcium and some sodium help: bananas, potatoes, "
-        "beans, yoghurt, nuts and greens. If you have been told to limit salt or fluids, "
-        "follow your doctor's advice instead.",
+        (), None, Shares(
+            _l("Your cramp seemed linked to what you ate."),
+            _l("All %(total)s of your cramps seemed linked to what you ate."),
+            _l("Most of your cramps seemed linked to what you ate (%(count)s of %(total)s)."),
+            _l("1 of your %(total)s cramps seemed linked to what you ate."),
+            _l("%(count)s of your %(total)s cramps seemed linked to what you ate.")),
+        _l("Foods with potassium, magnesium, calcium and some sodium help: bananas, potatoes, "
+           "beans, yoghurt, nuts and greens. If you have been told to limit salt or fluids, "
+           "follow your doctor's advice instead."),
     ),
 })  # fmt: skip
 SUGGESTION_LIMIT = 3
@@ -236,15 +301,18 @@ def fitting_routines(
     return [routine for _key, routine in found[:limit]]
 
 
-def share_of_cramps(count: int, total: int, what: str) -> str:
-    """Say how many of the cramps did `what`, and call them most only when most did."""
+def share_of_cramps(count: int, total: int, shares: Shares) -> str:
+    """Say how many of the cramps came with a trigger, and call them most only when most did."""
+    values = {"count": count, "total": total}
     if total <= 1:
-        return f"Your cramp {what}."
+        return str(shares.one)
     if count >= total:
-        return f"All {total} of your cramps {what}."
-    if 2 * count > total:
-        return f"Most of your cramps {what} ({count} of {total})."
-    return f"{count} of your {total} cramps {what}."
+        text = shares.all
+    elif 2 * count > total:
+        text = shares.most
+    else:
+        text = shares.single if count == 1 else shares.some
+    return str(text) % values
 
 
 def suggest(
@@ -259,8 +327,8 @@ def suggest(
         if rule is None:
             continue
         picked = fitting_routines(routines, rule.situations, rule.area) if rule.situations else []
-        text = f"{share_of_cramps(count, total, rule.what)} {rule.advice}"
-        return Suggestion(trigger, TRIGGERS[trigger], text, tuple(picked))
+        text = f"{share_of_cramps(count, total, rule.shares)} {rule.advice}"
+        return Suggestion(trigger, str(TRIGGERS[trigger]), text, tuple(picked))
     return None
 
 
@@ -271,8 +339,9 @@ def doctor_reasons(red_flag_entries: int, trend: Trend | None) -> list[str]:
     """
     reasons = []
     if red_flag_entries:
-        reasons.append(f"You logged {red_flag_entries} cramp{'' if red_flag_entries == 1 else 's'}"
-                       " with a warning sign.")
+        reasons.append(ngettext("You logged %(num)s cramp with a warning sign.",
+                                "You logged %(num)s cramps with a warning sign.",
+                                red_flag_entries))
     if trend is not None and trend.rising:
         reasons.append(trend.text)
     return reasons
