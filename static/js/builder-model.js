@@ -2,7 +2,9 @@
 // finding poses, checking a routine as the server will, and the body that is saved.
 // Every change returns a new state, so the page can compare it with what was last saved.
 
+import { t, tn } from "./i18n.js";
 import { formatDuration } from "./shared.js";
+import { withSide } from "./timeline.js";
 
 export const LIMITS = { steps: 40, min_hold: 5, max_hold: 600, max_total: 45 * 60 };
 export const TITLE_MIN = 3;
@@ -147,22 +149,26 @@ export function totalSeconds(state, poses) {
 
 /** "Total 6 min 30 s", as the routine pages write lengths. */
 export function totalText(state, poses) {
-  return `Total ${formatDuration(totalSeconds(state, poses))}`;
+  return t("Total %(time)s", { time: formatDuration(totalSeconds(state, poses)) });
 }
-
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The preview's line in words: "10 s to get ready, 7 holds and 6 moves of 5 s." */
 export function timelineSummary(state, poses) {
-  const holds = expandedHolds(state, poses).length;
+  const count = expandedHolds(state, poses).length;
   const prep = Number.isFinite(state.prep_seconds) ? state.prep_seconds : 0;
   const between = Number.isFinite(state.transition_seconds) ? state.transition_seconds : 0;
-  const parts = [];
-  if (prep && holds) parts.push(`${formatDuration(prep)} to get ready`);
-  parts.push(plural(holds, "hold"));
-  if (between && holds > 1) parts.push(`${plural(holds - 1, "move")} of ${formatDuration(between)}`);
-  const last = parts.pop();
-  return `${parts.length ? `${parts.join(", ")} and ${last}` : last}.`;
+  const holds = tn("%(num)s hold", "%(num)s holds", count, { num: count });
+  const time = formatDuration(prep);
+  const moves = between && count > 1
+    ? t("%(moves)s of %(time)s", {
+      moves: tn("%(num)s move", "%(num)s moves", count - 1, { num: count - 1 }), time: formatDuration(between),
+    })
+    : "";
+  // Whole sentences, so that each language joins the parts its own way.
+  if (prep && count && moves) return t("%(time)s to get ready, %(holds)s and %(moves)s.", { time, holds, moves });
+  if (prep && count) return t("%(time)s to get ready and %(holds)s.", { time, holds });
+  if (moves) return t("%(holds)s and %(moves)s.", { holds, moves });
+  return t("%(holds)s.", { holds });
 }
 
 /**
@@ -178,16 +184,16 @@ export function timeline(state, poses) {
   };
   const holds = expandedHolds(state, poses);
   if (Number.isFinite(state.prep_seconds) && state.prep_seconds > 0 && holds.length) {
-    push({ kind: "prep", seconds: state.prep_seconds, label: "Get ready", index: null, side: null });
+    push({ kind: "prep", seconds: state.prep_seconds, label: t("Get ready"), index: null, side: null });
   }
   holds.forEach((hold, i) => {
     if (i > 0 && Number.isFinite(state.transition_seconds) && state.transition_seconds > 0) {
       const switching = holds[i - 1].index === hold.index;
-      push({ kind: "move", seconds: state.transition_seconds, label: switching ? "Switch sides" : "Move",
+      push({ kind: "move", seconds: state.transition_seconds, label: switching ? t("Switch sides") : t("Move"),
         index: hold.index, side: null });
     }
-    const label = hold.side ? `${hold.name} (${hold.side} side)` : hold.name;
-    push({ kind: "hold", seconds: hold.seconds, label, index: hold.index, side: hold.side });
+    push({ kind: "hold", seconds: hold.seconds, label: withSide(hold.name, hold.side), index: hold.index,
+      side: hold.side });
   });
   return parts;
 }
@@ -198,39 +204,44 @@ export function validate(state, poses, limits = LIMITS) {
   const problems = [];
   const title = state.title.trim();
   if (title.length < TITLE_MIN) {
-    problems.push({ field: "title", message: `Give the routine a title of at least ${TITLE_MIN} characters.` });
+    problems.push({ field: "title",
+      message: t("Give the routine a title of at least %(min)s characters.", { min: TITLE_MIN }) });
   } else if (title.length > TITLE_MAX) {
-    problems.push({ field: "title", message: `Keep the title to ${TITLE_MAX} characters or fewer (it has ${title.length}).` });
+    problems.push({ field: "title", message: t("Keep the title to %(max)s characters or fewer (it has %(count)s).",
+      { max: TITLE_MAX, count: title.length }) });
   }
   if (state.note.trim().length > NOTE_MAX) {
-    problems.push({ field: "note", message: `Keep the note to ${NOTE_MAX} characters or fewer.` });
+    problems.push({ field: "note", message: t("Keep the note to %(max)s characters or fewer.", { max: NOTE_MAX }) });
   }
-  for (const [field, what] of [["prep_seconds", "Getting ready"], ["transition_seconds", "Moving between holds"]]) {
+  const pauses = {
+    prep_seconds: () => t("Getting ready takes 0 to %(max)s seconds.", { max: PAUSE_MAX }),
+    transition_seconds: () => t("Moving between holds takes 0 to %(max)s seconds.", { max: PAUSE_MAX }),
+  };
+  for (const [field, message] of Object.entries(pauses)) {
     const value = state[field];
-    if (!Number.isInteger(value) || value < 0 || value > PAUSE_MAX) {
-      problems.push({ field, message: `${what} takes 0 to ${PAUSE_MAX} seconds.` });
-    }
+    if (!Number.isInteger(value) || value < 0 || value > PAUSE_MAX) problems.push({ field, message: message() });
   }
   if (!state.steps.length) {
-    problems.push({ field: "steps", message: "Add at least one pose." });
+    problems.push({ field: "steps", message: t("Add at least one pose.") });
   } else if (state.steps.length > limits.steps) {
-    problems.push({ field: "steps", message: `A routine has at most ${limits.steps} steps; this one has ${state.steps.length}.` });
+    problems.push({ field: "steps", message: t("A routine has at most %(max)s steps; this one has %(count)s.",
+      { max: limits.steps, count: state.steps.length }) });
   }
   state.steps.forEach((step, i) => {
     if ((step.note || "").trim().length > STEP_NOTE_MAX) {
       problems.push({ field: `steps.${i}.note`,
-        message: `Step ${i + 1}: keep the note to ${STEP_NOTE_MAX} characters or fewer.` });
+        message: t("Step %(n)s: keep the note to %(max)s characters or fewer.", { n: i + 1, max: STEP_NOTE_MAX }) });
     }
     if (!Number.isInteger(step.seconds) || step.seconds < limits.min_hold || step.seconds > limits.max_hold) {
-      problems.push({ field: `steps.${i}.seconds`,
-        message: `Step ${i + 1}: hold for ${limits.min_hold} to ${limits.max_hold} seconds.` });
+      problems.push({ field: `steps.${i}.seconds`, message: t("Step %(n)s: hold for %(min)s to %(max)s seconds.",
+        { n: i + 1, min: limits.min_hold, max: limits.max_hold }) });
     }
   });
   const total = totalSeconds(state, poses);
   const most = limits.max_total ?? LIMITS.max_total;
   if (total > most) {
-    problems.push({ field: "steps",
-      message: `The routine would last ${formatDuration(total)}; ${plural(most / 60, "minute")} is the most. Shorten or remove a step.` });
+    problems.push({ field: "steps", message: t("The routine would last %(time)s; %(most)s is the most. Shorten or remove a step.",
+      { time: formatDuration(total), most: tn("%(num)s minute", "%(num)s minutes", most / 60, { num: most / 60 }) }) });
   }
   return problems;
 }

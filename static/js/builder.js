@@ -3,6 +3,7 @@
 // in builder-model.js; drawing in builder-view.js; this module wires the page and the server.
 
 import * as model from "./builder-model.js";
+import { t, tn } from "./i18n.js";
 import { drawTimeline, el, poseCard, stepRow } from "./builder-view.js";
 import { formatDuration, getJson } from "./shared.js";
 
@@ -33,7 +34,7 @@ function announce(text) {
 }
 
 const poseName = (i) => poses.get(state.steps[i].pose).name;
-const stepsWord = (n) => `${n} step${n === 1 ? "" : "s"}`;
+const stepsWord = (n) => tn("%(num)s step", "%(num)s steps", n, { num: n });
 
 // ---- the pose library ----------------------------------------------------------------------
 
@@ -43,7 +44,9 @@ function drawLibrary() {
   });
   $("pose-list").replaceChildren(...found.map((p) => poseCard(p, placeLabels)));
   const all = data.poses.length;
-  $("pose-count").textContent = found.length === all ? `${all} poses` : `${found.length} of ${all} poses`;
+  $("pose-count").textContent = found.length === all
+    ? tn("%(num)s pose", "%(num)s poses", all, { num: all })
+    : t("%(found)s of %(all)s poses", { found: found.length, all });
   $("pose-none").hidden = found.length > 0;
   markLibrary();
 }
@@ -61,7 +64,7 @@ function markLibrary() {
   for (const note of $("pose-list").querySelectorAll("[data-in-routine]")) {
     const n = counts.get(note.dataset.inRoutine) || 0;
     note.hidden = n === 0;
-    note.textContent = n === 1 ? "✓ In your routine" : `✓ In your routine ${n} times`;
+    note.textContent = n === 1 ? t("✓ In your routine") : t("✓ In your routine %(num)s times", { num: n });
   }
 }
 
@@ -89,10 +92,10 @@ function focusAfter({ index, action }) {
 function refresh() {
   const n = state.steps.length;
   const total = model.totalSeconds(state, poses);
-  $("step-count").textContent = n ? `(${n} of at most ${limits.steps})` : "";
+  $("step-count").textContent = n ? t("(%(n)s of at most %(max)s)", { n, max: limits.steps }) : "";
   $("steps-empty").hidden = n > 0;
-  $("bar-steps").textContent = n ? stepsWord(n) : "No steps yet";
-  $("builder-total").textContent = `Total ${formatDuration(total)}`;
+  $("bar-steps").textContent = n ? stepsWord(n) : t("No steps yet");
+  $("builder-total").textContent = t("Total %(time)s", { time: formatDuration(total) });
   $("timeline").hidden = n === 0;
   if (n) {
     drawTimeline($("timeline-bar"), $("timeline-list"), model.timeline(state, poses), total);
@@ -105,13 +108,14 @@ function addPose(id) {
   const before = state;
   state = model.add(state, id, poses, limits);
   if (state === before) {
-    announce(`A routine has at most ${limits.steps} steps: remove one to add another.`);
+    announce(t("A routine has at most %(max)s steps: remove one to add another.", { max: limits.steps }));
     return;
   }
   const n = state.steps.length;
   drawSteps();
   clearProblem("steps");
-  announce(`Added ${poses.get(id).name}, step ${n} of ${n}. ${$("builder-total").textContent}.`);
+  const added = t("Added %(pose)s, step %(n)s of %(total)s.", { pose: poses.get(id).name, n, total: n });
+  announce(`${added} ${$("builder-total").textContent}.`);
 }
 
 function stepAction(action, index) {
@@ -120,13 +124,15 @@ function stepAction(action, index) {
     state = model.remove(state, index);
     const n = state.steps.length;
     drawSteps({ index: index < n ? index : -1, action: "remove" });
-    announce(`Removed ${name}. ${n ? stepsWord(n) : "No steps"} left, ${$("builder-total").textContent}.`);
+    const total = $("builder-total").textContent;
+    announce(n ? t("Removed %(pose)s. %(steps)s left, %(total)s.", { pose: name, steps: stepsWord(n), total })
+      : t("Removed %(pose)s. No steps left, %(total)s.", { pose: name, total }));
     return;
   }
   const to = index + (action === "up" ? -1 : 1);
   state = model.move(state, index, to - index);
   drawSteps({ index: to, action });
-  announce(`Moved ${name} to step ${to + 1} of ${state.steps.length}.`);
+  announce(t("Moved %(pose)s to step %(n)s of %(total)s.", { pose: name, n: to + 1, total: state.steps.length }));
 }
 
 function holdInput(input, final) {
@@ -143,7 +149,8 @@ function holdInput(input, final) {
   state = model.setSeconds(state, index, value, limits);
   if (final && String(value) !== input.value.trim()) {
     input.value = String(value);
-    announce(`Holds are ${limits.min_hold} to ${limits.max_hold} seconds: set to ${value}.`);
+    announce(t("Holds are %(min)s to %(max)s seconds: set to %(value)s.",
+      { min: limits.min_hold, max: limits.max_hold, value }));
   }
   clearStepProblem(index);
   refresh();
@@ -230,10 +237,10 @@ async function send(method, url, payload) {
 }
 
 function failureText(status) {
-  if (status === 401) return "You are signed out. Sign in again in another tab, then press Save here: your changes are still on this page.";
-  if (status === 404) return "This routine no longer exists (deleted in another tab?). Nothing was saved.";
-  if (status === 503) return "Limber is busy right now. Nothing was saved: wait a moment and press Save again.";
-  return "Saving did not work. Nothing was saved: press Save again.";
+  if (status === 401) return t("You are signed out. Sign in again in another tab, then press Save here: your changes are still on this page.");
+  if (status === 404) return t("This routine no longer exists (deleted in another tab?). Nothing was saved.");
+  if (status === 503) return t("Limber is busy right now. Nothing was saved: wait a moment and press Save again.");
+  return t("Saving did not work. Nothing was saved: press Save again.");
 }
 
 async function save(event) {
@@ -247,7 +254,7 @@ async function save(event) {
   saving = true;
   const button = $("builder-save");
   button.disabled = true;
-  button.textContent = "Saving…";
+  button.textContent = t("Saving…");
   try {
     const url = data.id ? `/api/my-routines/${data.id}` : "/api/my-routines";
     const response = await send(data.id ? "PUT" : "POST", url, model.body(state));
@@ -263,12 +270,13 @@ async function save(event) {
       ? { field: error.field, message: error.message }
       : { field: "body", message: error?.code === "csrf_failed" ? failureText(0) : failureText(response.status) }]);
   } catch {
-    showProblems([{ field: "body", message: "Limber could not be reached. Nothing was saved: check the connection and press Save again." }]);
+    showProblems([{ field: "body",
+      message: t("Limber could not be reached. Nothing was saved: check the connection and press Save again.") }]);
   } finally {
     if (!leaving) {
       saving = false;
       button.disabled = false;
-      button.textContent = "Save routine";
+      button.textContent = t("Save routine");
     }
   }
 }
