@@ -196,7 +196,8 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type !== "hello") return;
-  const want = message.signedIn ? "user" : "guest";
+  // Kept pages must match the page in front: signed in or not, and its language.
+  const want = `${message.signedIn ? "user" : "guest"}:${message.lang || "en"}`;
   event.waitUntil(
     queuePages(want).then((complete) => {
       if (event.source) {

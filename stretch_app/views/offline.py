@@ -85,14 +85,17 @@ def precache_plan() -> dict[str, Any]:
 
 @bp.after_app_request
 def _mark_session(response: Response) -> Response:
-    """Say on each HTML page whether it was made for a signed-in visitor.
+    """Say on each HTML page whether it was made for a signed-in visitor, and in which language.
 
     The service worker compares this with the page in front of the user, so that pages kept
-    for offline use are fetched again after signing in or out.
+    for offline use are fetched again after signing in or out, or switching language.
     """
     # A busy page (503) is never kept, and reading the user then would wait on the lock again.
     if response.mimetype == "text/html" and response.status_code != 503:
-        response.headers[SESSION_HEADER] = "user" if current_user.is_authenticated else "guest"
+        from ..i18n import current_language
+
+        who = "user" if current_user.is_authenticated else "guest"
+        response.headers[SESSION_HEADER] = f"{who}:{current_language()}"
     return response
 
 

@@ -59,11 +59,11 @@ def signed_in(new_page: Any) -> Iterator[tuple[Page, str]]:
     # The worker installs while this is a guest's browser, and keeps the guest's pages ...
     page.goto("/guide")
     offline_ready(page)
-    assert page.evaluate(KEPT_FOR_JS, page.url) == "guest"
+    assert page.evaluate(KEPT_FOR_JS, page.url) == "guest:en"
     # ... signed in, the next page has it fetch them again, made for the signed-in visitor.
     sign_up(page, login)
     offline_ready(page)
-    assert page.evaluate(KEPT_FOR_JS, page.url.split("?")[0]) == "user"
+    assert page.evaluate(KEPT_FOR_JS, page.url.split("?")[0]) == "user:en"
     yield page, login
 
 
@@ -79,7 +79,7 @@ def test_a_routine_played_offline_is_recorded_once_back_online(
     routine = shortest_routine(page)
     slug = routine["slug"]
     play_url = f"{live_server.url}/routines/{slug}/play"
-    assert page.evaluate(KEPT_FOR_JS, play_url) == "user"
+    assert page.evaluate(KEPT_FOR_JS, play_url) == "user:en"
     # Offline, the done screen's streak request fails, as it should.
     page_problems.allow(r"ERR_INTERNET_DISCONNECTED")
     # The kept page's CSRF token may be older than the session's: the queue refreshes it.
@@ -139,6 +139,25 @@ def test_a_routine_played_offline_is_recorded_once_back_online(
     page.context.set_offline(False)
     page.goto("/")
     assert len(completions_of(live_server, login)) == 1
+
+
+def test_pages_kept_offline_follow_a_change_of_language(
+    signed_in: tuple[Page, str], live_server: LiveServer
+) -> None:
+    page, _login = signed_in
+    page.goto("/guide")
+    page.locator(".site-footer").get_by_role("button", name="Deutsch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    offline_ready(page)
+    assert page.evaluate(KEPT_FOR_JS, f"{live_server.url}/guide") == "user:de"
+    page.context.set_offline(True)
+    try:
+        page.goto("/routines")
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+    finally:
+        page.context.set_offline(False)
+        page.locator(".site-footer").get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_background_sync_asks_the_open_pages_to_send_the_queue(
