@@ -329,7 +329,8 @@ async function startServiceWorker() {
     }
   }
   const registration = await navigator.serviceWorker.ready;
-  registration.active?.postMessage({ type: "hello", signedIn: pageSignedIn() });
+  registration.active?.postMessage({ type: "hello", signedIn: pageSignedIn(),
+    lang: document.documentElement.lang.replace(/-/g, "_") });
   if (!navigator.onLine || somethingWaiting()) askForSync(registration);
   window.addEventListener("offline", () => askForSync(registration));
 }
