@@ -1,6 +1,7 @@
 """The doctor summary: a period's cramp and stretching numbers, and its CSV rows.
 
-Pure functions only: no Flask, no database; callers pass `today` (a local date) in.
+Pure functions only: no database; callers pass `today` (a local date) in. Sentences go
+through the message catalogue, in English where no request sets a language.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from ..inputs import InputError, parse_date
 from .entries import AREA_LABELS, LOCATIONS, RED_FLAGS, TRIGGERS
 from .patterns import count_areas, count_lists, rank_locations
+from .wording import day_text
 
 SUMMARY_DEFAULT_DAYS = 90
 SUMMARY_MAX_DAYS = 3660
@@ -42,27 +47,32 @@ def parse_period(args: Mapping[str, str], today: date, first_entry: date | None 
         try:
             start = end - timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
         except OverflowError:  # e.g. to=0001-01-01: 90 days before it is no date at all
-            raise InputError("to", "That end date is too far in the past.") from None
+            raise InputError("to", _("That end date is too far in the past.")) from None
         if first_entry is not None and start < first_entry <= end:
             start = first_entry
     if start > end:
-        raise InputError("from", "The start date must not be after the end date.")
+        raise InputError("from", _("The start date must not be after the end date."))
     if (end - start).days + 1 > SUMMARY_MAX_DAYS:
-        raise InputError("from", f"Choose a period of at most {SUMMARY_MAX_DAYS} days.")
+        raise InputError("from", _("Choose a period of at most %(max)s days.",
+                                   max=SUMMARY_MAX_DAYS))
     return Period(start, end)
 
 
 def describe_period(period: Period, args: Mapping[str, str], first_entry: date | None) -> str:
     """Return the period in words, saying why it starts where it does when it was not chosen."""
-    days = "1 day" if period.days == 1 else f"{period.days} days"
-    span = f"{period.start:%d %b %Y} – {period.end:%d %b %Y} ({days})"
+    span = _span(period.start, period.end, period.days)
     if (args.get("from") or "").strip():
         return span
     if period.start == first_entry:
-        return f"Since the first diary entry: {span}"
+        return _("Since the first diary entry: %(span)s", span=span)
     if (args.get("to") or "").strip():
         return span
-    return f"The last {SUMMARY_DEFAULT_DAYS} days: {span}"
+    return _("The last %(days)s days: %(span)s", days=SUMMARY_DEFAULT_DAYS, span=span)
+
+
+def _span(start: date, end: date, days: int) -> str:
+    return ngettext("%(start)s – %(end)s (%(num)s day)", "%(start)s – %(end)s (%(num)s days)",
+                    days, start=day_text(start), end=day_text(end))
 
 
 @dataclass(frozen=True)
@@ -179,11 +189,12 @@ def summary_rows(summary: Summary) -> list[tuple[str, str, str]]:
         ("duration_minutes", "max", _number(s.duration_max)),
         ("duration_minutes", "total", str(s.duration_total)),
     ]
-    rows += [("trigger", TRIGGERS[t], str(n)) for t, n in s.triggers]
-    rows += [("area", AREA_LABELS[a], str(n)) for a, n in s.areas]
-    rows += [("location", LOCATIONS[loc], str(n)) for loc, n in s.locations]
+    # The items named by a label are read by people: in their language, as on the page.
+    rows += [("trigger", str(TRIGGERS[t]), str(n)) for t, n in s.triggers]
+    rows += [("area", str(AREA_LABELS[a]), str(n)) for a, n in s.areas]
+    rows += [("location", str(LOCATIONS[loc]), str(n)) for loc, n in s.locations]
     rows.append(("red_flags", "entries_with_any", str(s.red_flag_entries)))
-    rows += [("red_flag", RED_FLAGS[f], str(n)) for f, n in s.red_flags]
+    rows += [("red_flag", str(RED_FLAGS[f]), str(n)) for f, n in s.red_flags]
     rows += [
         ("stretching", "active_days", str(s.active_days)),
         ("stretching", "active_days_per_week", _number(s.active_days_per_week)),
@@ -211,10 +222,6 @@ class PlanSection:
     planned: int
 
 
-def _sessions(count: int) -> str:
-    return "1 planned session" if count == 1 else f"{count} planned sessions"
-
-
 def plan_section(title: str, status: str, start: date, end: date, ended_on: date | None,
                  paused_on: date | None, day_number: int | None,
                  statuses: Iterable[str], planned: int) -> PlanSection:
@@ -228,32 +235,57 @@ def plan_section(title: str, status: str, start: date, end: date, ended_on: date
     due = done + counted.count("missed")
     paused = counted.count("paused")
     total_days = (end - start).days + 1
-    so_far = "" if status == "finished" else " so far"
-    if status == "left" and ended_on is not None:
+    left = status == "left" and ended_on is not None
+    if left and ended_on is not None:
         end = min(end, ended_on)
-        dates = f"{start:%d %b %Y} – left on {ended_on:%d %b %Y}"
-        status_text = f"Left on day {(end - start).days + 1} of {total_days}"
-        so_far = " before leaving"
+        dates = _("%(start)s – left on %(end)s", start=day_text(start), end=day_text(ended_on))
+        status_text = _("Left on day %(day)s of %(total)s", day=(end - start).days + 1,
+                        total=total_days)
     elif status == "paused":
-        dates = f"{start:%d %b %Y} – {end:%d %b %Y} ({total_days} days)"
-        status_text = f"Paused since {paused_on:%d %b %Y}" if paused_on else "Paused"
+        dates = _span(start, end, total_days)
+        status_text = (_("Paused since %(date)s", date=day_text(paused_on)) if paused_on
+                       else _("Paused"))
     else:
-        dates = f"{start:%d %b %Y} – {end:%d %b %Y} ({total_days} days)"
-        status_text = "Finished" if status == "finished" else "Following it now"
-        if status == "active" and day_number is not None:
-            status_text += f", day {day_number} of {total_days}"
-    whole = "" if status == "finished" else f" ({planned} in the whole plan)"
-    if due == 0:
-        by_then = " yet" if so_far == " so far" else so_far
-        adherence = f"No planned session was due{by_then}{whole}."
-    else:
-        adherence = f"{done} of {_sessions(due)} done{so_far}{whole}."
-    if paused == 1:
-        adherence += " 1 planned session fell in a pause and is not counted."
-    elif paused:
-        adherence += f" {paused} planned sessions fell in pauses and are not counted."
+        dates = _span(start, end, total_days)
+        if status == "finished":
+            status_text = _("Finished")
+        elif status == "active" and day_number is not None:
+            status_text = _("Following it now, day %(day)s of %(total)s", day=day_number,
+                            total=total_days)
+        else:
+            status_text = _("Following it now")
+    adherence = _adherence(status, left, done, due, planned)
+    if paused:
+        adherence += " " + ngettext(
+            "%(num)s planned session fell in a pause and is not counted.",
+            "%(num)s planned sessions fell in pauses and are not counted.", paused)
     return PlanSection(title, start, end, status, dates, status_text, adherence, done, due,
                        planned)
+
+
+def _adherence(status: str, left: bool, done: int, due: int, planned: int) -> str:
+    """Say how many due sessions were done: in all when finished, else so far or before leaving."""
+    if status == "finished":
+        if due == 0:
+            return _("No planned session was due.")
+        return ngettext("%(done)s of %(num)s planned session done.",
+                        "%(done)s of %(num)s planned sessions done.", due, done=done)
+    if left:
+        if due == 0:
+            return _("No planned session was due before leaving (%(planned)s in the whole "
+                     "plan).", planned=planned)
+        return ngettext(
+            "%(done)s of %(num)s planned session done before leaving (%(planned)s in the "
+            "whole plan).",
+            "%(done)s of %(num)s planned sessions done before leaving (%(planned)s in the "
+            "whole plan).", due, done=done, planned=planned)
+    if due == 0:
+        return _("No planned session was due yet (%(planned)s in the whole plan).",
+                 planned=planned)
+    return ngettext(
+        "%(done)s of %(num)s planned session done so far (%(planned)s in the whole plan).",
+        "%(done)s of %(num)s planned sessions done so far (%(planned)s in the whole plan).",
+        due, done=done, planned=planned)
 
 
 def plan_rows(sections: Iterable[PlanSection]) -> list[tuple[str, str, str]]:
