@@ -6,7 +6,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-SAFETY_NOTE = (
+from flask_babel import gettext
+
+
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; gettext translates it where shown."""
+    return text
+
+
+# Plain strings (marked N_): tests and checks read them; pages show gettext() of them.
+SAFETY_NOTE = N_(
     "Move slowly and stay within a gentle pull: a stretch should never hurt. Stop if you feel "
     "sharp pain, numbness or dizziness. This is general guidance, not medical advice."
 )
@@ -17,51 +26,51 @@ SAFETY_NOTE = (
 TIPS: tuple[tuple[str, str], ...] = (
     (
         "after-exercise",
-        "Hard exercise costs fluid and salts: drink water now and have potassium or sodium "
-        "soon, such as a banana or a salted snack. Told to limit salt or fluids? Follow your "
-        "doctor.",
+        N_("Hard exercise costs fluid and salts: drink water now and have potassium or sodium "
+           "soon, such as a banana or a salted snack. Told to limit salt or fluids? Follow your "
+           "doctor."),
     ),
     (
         "warm-up",
-        "Doing too much without warming up is a common cause of cramps: start your activity "
-        "gently, build up, and sip water as you go, especially in the heat.",
+        N_("Doing too much without warming up is a common cause of cramps: start your activity "
+           "gently, build up, and sip water as you go, especially in the heat."),
     ),
     (
         "night-leg-cramps",
-        "Keep a glass of water by the bed, and if a cramp wakes you, flex your foot up toward "
-        "your knee and hold it while the muscle lets go.",
+        N_("Keep a glass of water by the bed, and if a cramp wakes you, flex your foot up toward "
+           "your knee and hold it while the muscle lets go."),
     ),
     (
         "bedtime",
-        "A glass of water and foods with magnesium and calcium, such as yoghurt, nuts or "
-        "leafy greens, can help your muscles stay calm overnight.",
+        N_("A glass of water and foods with magnesium and calcium, such as yoghurt, nuts or "
+           "leafy greens, can help your muscles stay calm overnight."),
     ),
     (
         "menstrual",
-        "Gentle stretches like these, warmth on the belly or lower back, sips of water and "
-        "rest when you need it can all ease period cramps.",
+        N_("Gentle stretches like these, warmth on the belly or lower back, sips of water and "
+           "rest when you need it can all ease period cramps."),
     ),
     (
         "after-standing",
-        "Put your feet up for a few minutes and drink some water: standing in one place for "
-        "a long time tires the calves.",
+        N_("Put your feet up for a few minutes and drink some water: standing in one place for "
+           "a long time tires the calves."),
     ),
     (
         "desk",
-        "Sit tall with your feet flat, keep water on your desk, and set a reminder to stand "
-        "up and move every 30 to 60 minutes.",
+        N_("Sit tall with your feet flat, keep water on your desk, and set a reminder to stand "
+           "up and move every 30 to 60 minutes."),
     ),
     (
         "after-sitting",
-        "Get up and walk around for a minute every half hour or so: long sitting stiffens "
-        "legs and back.",
+        N_("Get up and walk around for a minute every half hour or so: long sitting stiffens "
+           "legs and back."),
     ),
     (
         "morning",
-        "Start the day with a glass of water: you have gone all night without one.",
+        N_("Start the day with a glass of water: you have gone all night without one."),
     ),
 )
-DEFAULT_TIP = (
+DEFAULT_TIP = N_(
     "Drink some water, and balance active days with rest: muscles that are well rested and "
     "well watered cramp less."
 )
@@ -72,15 +81,15 @@ def tip_for(situations: Iterable[str]) -> str:
     wanted = set(situations)
     for situation, tip in TIPS:
         if situation in wanted:
-            return tip
-    return DEFAULT_TIP
+            return gettext(tip)
+    return gettext(DEFAULT_TIP)
 
 
 @dataclass(frozen=True)
 class GuideLink:
     """A link from a guide section to the routines of an area or a situation."""
 
-    label: str
+    label: str  # in English, marked for translation
     area: str | None = None
     situation: str | None = None
 
@@ -88,21 +97,21 @@ class GuideLink:
 # Which routines each section of /guide points to (the page shows only links with routines).
 GUIDE_LINKS: Mapping[str, tuple[GuideLink, ...]] = MappingProxyType({
     "where": (
-        GuideLink("Leg routines", area="legs"),
-        GuideLink("Abdomen routines", area="abdomen"),
-        GuideLink("Back routines", area="back"),
+        GuideLink(N_("Leg routines"), area="legs"),
+        GuideLink(N_("Abdomen routines"), area="abdomen"),
+        GuideLink(N_("Back routines"), area="back"),
     ),
     "why": (
-        GuideLink("After sitting", situation="after-sitting"),
-        GuideLink("After standing", situation="after-standing"),
-        GuideLink("Warm-ups", situation="warm-up"),
-        GuideLink("Cool-downs after exercise", situation="after-exercise"),
+        GuideLink(N_("After sitting"), situation="after-sitting"),
+        GuideLink(N_("After standing"), situation="after-standing"),
+        GuideLink(N_("Warm-ups"), situation="warm-up"),
+        GuideLink(N_("Cool-downs after exercise"), situation="after-exercise"),
     ),
     "prevent": (
-        GuideLink("Warm-ups", situation="warm-up"),
-        GuideLink("Desk breaks", situation="desk"),
-        GuideLink("Gentle anytime stretches", situation="anytime"),
-        GuideLink("Bedtime leg stretches", situation="night-leg-cramps"),
-        GuideLink("Gentle routines for period cramps", situation="menstrual"),
+        GuideLink(N_("Warm-ups"), situation="warm-up"),
+        GuideLink(N_("Desk breaks"), situation="desk"),
+        GuideLink(N_("Gentle anytime stretches"), situation="anytime"),
+        GuideLink(N_("Bedtime leg stretches"), situation="night-leg-cramps"),
+        GuideLink(N_("Gentle routines for period cramps"), situation="menstrual"),
     ),
 })  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..browse import Filters, filter_routines
@@ -30,7 +31,7 @@ def _section_links() -> dict[str, list[dict[str, Any]]]:
             if not found:
                 continue
             params = {k: v for k, v in (("area", link.area), ("situation", link.situation)) if v}
-            shown.append({"label": link.label, "count": len(found),
+            shown.append({"label": gettext(link.label), "count": len(found),
                           "url": url_for("pages.routines", **params), "first": found[0]})
         out[section] = shown
     return out
