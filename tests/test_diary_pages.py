@@ -375,8 +375,8 @@ def test_summary_numbers(app: Flask, user_client: FlaskClient) -> None:
     assert facts["Woke from sleep"] == "1"
     assert facts["Strength, average (1–10)"] == "6.0"
     assert facts["Strength, highest"] == "8"
-    assert facts["Duration, average"] == "4.5 min"
-    assert facts["Duration, longest"] == "7 min"
+    assert facts["Duration, average"] == "4.5&nbsp;min"  # one line, number with unit
+    assert facts["Duration, longest"] == "7&nbsp;min"
     assert facts["Active days"] == "2"
     assert facts["Routines finished"] == "3"
     assert facts["Minutes stretched"] == "20"  # (600 + 300 + 240 + 90) s

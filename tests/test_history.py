@@ -40,7 +40,7 @@ def test_history_shows_streaks_calendar_and_sessions(user_client: FlaskClient) -
     assert html.count('class="cell cell-partial"') == 1
     assert f"{today.strftime('%a %d %b %Y')}: stretched" in html  # the text equivalent
     assert "Partial · 1/2 steps" in html
-    assert "Legs: 8 min" in html
+    assert "Legs: 8&nbsp;min" in html
 
 
 def test_day_off_keeps_the_streak(user_client: FlaskClient) -> None:
@@ -117,9 +117,9 @@ def test_minutes_by_area_add_up_to_the_total_shown(user_client: FlaskClient) -> 
             ended_at=(start + timedelta(minutes=6)).isoformat(),
             seconds_done=held)).status_code == 201
     html = user_client.get("/history").get_data(as_text=True)
-    shown = re.findall(r'class="pill pill-(\w+)">\w+: (\d+) min</li>', html)
+    shown = re.findall(r'class="pill pill-(\w+)">\w+: (\d+)&nbsp;min</li>', html)
     parts = {area: int(minutes) for area, minutes in shown}
-    total = int(re.search(r"(\d+) min in all\. Each session counts once", html).group(1))
+    total = int(re.search(r"(\d+)&nbsp;min in all\. Each session counts once", html).group(1))
     assert parts == {"legs": 3, "abdomen": 0, "back": 5}
     assert sum(parts.values()) == total == 8  # 490 s, not 5 + 5 + 3 counting back-unwind twice
     assert user_client.get("/api/stats").get_json()["minutes_by_area"] == parts
