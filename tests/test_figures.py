@@ -202,6 +202,89 @@ def test_happy_baby_holds_its_feet_up_and_knees_to_chest_hugs_its_shins(side: st
     assert _off_segment(hand, knee, ankle) < 4 and math.dist(hand, knee) < 10  # below the knee
 
 
+def _bend(joints: dict[str, tuple[float, float]], side: str) -> float:
+    """Return how many degrees a leg bends at the knee (0 is straight)."""
+    hip, knee, ankle = (joints[j] for j in ("hip", f"{side}_knee", f"{side}_ankle"))
+    thigh = math.degrees(math.atan2(knee[1] - hip[1], knee[0] - hip[0]))
+    shin = math.degrees(math.atan2(ankle[1] - knee[1], ankle[0] - knee[0]))
+    return abs((thigh - shin + 180) % 360 - 180)
+
+
+def test_the_calf_stretches_differ_in_the_back_knee_and_the_stance() -> None:
+    # A blind check at phone size told them apart only by a slight bend in the back knee.
+    straight, bent = _joints("standing-calf-stretch"), _joints("bent-knee-calf-stretch")
+    assert _bend(straight, "near") < 3 and _bend(straight, "far") > 30
+    assert _bend(bent, "near") > 50 and _bend(bent, "far") > 40
+    for pose in (straight, bent):
+        assert pose["near_ankle"][1] == pytest.approx(pose["near_toe"][1])  # back heel down
+    stance = {n: p["far_ankle"][0] - p["near_ankle"][0] for n, p in (("s", straight), ("b", bent))}
+    assert stance["s"] > 1.8 * stance["b"]
+
+
+def test_the_standing_hip_flexor_stretch_stands_tall_on_a_long_back_leg() -> None:
+    # A blind check could not tell which leg was in front: it passed for a lunge.
+    pose = _joints("standing-hip-flexor-stretch")
+    assert _bend(pose, "near") < 10  # back leg long
+    assert pose["near_ankle"][1] - pose["near_toe"][1] > 4  # back heel lifted
+    assert _bend(pose, "far") > 45  # front knee bent ...
+    assert abs(pose["far_knee"][0] - pose["far_ankle"][0]) < 2  # ... right over the ankle
+    assert pose["near_knee"][1] > 20  # back knee well off the floor, unlike the low lunge
+    assert abs(pose["shoulder"][0] - pose["hip"][0]) < 3  # torso upright
+
+
+def test_childs_pose_sits_low_and_thread_the_needle_reaches_up() -> None:
+    # The two shared an outline at phone size.
+    child, thread = _joints("childs-pose"), _joints("thread-the-needle")
+    assert abs(child["hip"][0] - child["near_ankle"][0]) < 3 and child["hip"][1] < 20
+    for side in ("near", "far"):
+        assert child[f"{side}_hand"][1] < 6 and child[f"{side}_hand"][0] > child["head"][0]
+        assert abs(thread["hip"][0] - thread[f"{side}_knee"][0]) < 3  # thighs upright
+    assert thread["hip"][1] > 30
+    assert thread["near_hand"][1] > thread["hip"][1] + 10  # the top arm reaches up
+    assert thread["far_hand"][1] < 6  # the other threaded along the floor
+    assert thread["shoulder"][1] < 12  # shoulder down on the floor
+
+
+def test_pelvic_tilts_shows_two_bent_knees() -> None:
+    pose = _joints("pelvic-tilts")
+    assert math.dist(pose["near_knee"], pose["far_knee"]) > 5
+    assert _bend(pose, "near") > 60 and _bend(pose, "far") > 60
+
+
+def _covered(p: tuple[float, float], shape: ET.Element) -> bool:
+    """Say whether a body shape drawn later hides the point p."""
+    if shape.tag == f"{SVG_NS}circle":
+        centre = (float(shape.get("cx", "0")), float(shape.get("cy", "0")))
+        return math.dist(p, centre) < float(shape.get("r", "0"))
+    numbers = [float(n) for n in re.findall(r"-?[0-9.]+", shape.get("d", ""))]
+    points = list(zip(numbers[0::2], numbers[1::2], strict=True))
+    half = float(shape.get("stroke-width", "0")) / 2
+    return any(_off_segment(p, a, b) < half for a, b in zip(points, points[1:], strict=False))
+
+
+def _shown(shapes: list[ET.Element]) -> float:
+    """Return the fraction of the accent's length that no body part drawn after it covers."""
+    seen = total = 0
+    for i, accent in enumerate(shapes):
+        if accent.get("class") != "s":
+            continue
+        numbers = [float(n) for n in re.findall(r"-?[0-9.]+", accent.get("d", ""))]
+        points = list(zip(numbers[0::2], numbers[1::2], strict=True))
+        later = [e for e in shapes[i + 1 :] if e.get("class") in {"b", "k", "h"}]
+        for a, b in zip(points, points[1:], strict=False):
+            for k in range(11):
+                p = (a[0] + (b[0] - a[0]) * k / 10, a[1] + (b[1] - a[1]) * k / 10)
+                total += 1
+                seen += not any(_covered(p, shape) for shape in later)
+    return seen / total
+
+
+@pytest.mark.parametrize("pose_id", SPEC_IDS)
+def test_the_highlighted_muscle_is_not_hidden_by_the_body(pose_id: str) -> None:
+    # Half is enough: a seated figure's arm may cross its spine and the mark still reads.
+    assert _shown(_still_shapes(_svg(pose_id))) >= 0.5
+
+
 def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
     written = draw_all(FIGURES, tmp_path)
     assert [p.name for p in written] == [f"{pose_id}.svg" for pose_id in SPEC_IDS]
