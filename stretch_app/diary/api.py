@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
@@ -63,7 +64,8 @@ def api_create() -> Any:
     if saved == "same":
         return jsonify(entry_json(entry)), 200
     return json_error(409, "conflict",
-                      "An entry with this id was already saved with other content.", field="id")
+                      _("An entry with this id was already saved with other content."),
+                      field="id")
 
 
 @bp.route("/api/cramps/<int:entry_id>", methods=["GET", "PUT", "DELETE"])
@@ -71,7 +73,7 @@ def api_create() -> Any:
 def api_entry(entry_id: int) -> Any:
     entry = queries.own_entry(current_user.id, entry_id)
     if entry is None:
-        return json_error(404, "not_found", "There is no diary entry with this id.")
+        return json_error(404, "not_found", _("There is no diary entry with this id."))
     if request.method == "GET":
         return jsonify(entry_json(entry))
     if request.method == "DELETE":

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -34,6 +36,7 @@ from . import bp, queries
 from . import entries as e
 from . import patterns as p
 from . import summary as s
+from .wording import day_text
 
 PAGE_SIZE = 20
 CSV_NAME = "limber-cramp-summary-{start}-to-{end}.csv"
@@ -44,8 +47,8 @@ def _now() -> datetime:
 
 
 def _not_found_page() -> Any:
-    return render_template("error.html", status=404, title="Not found",
-                           message="There is no diary entry at this address."), 404
+    return render_template("error.html", status=404, title=_("Not found"),
+                           message=_("There is no diary entry at this address.")), 404
 
 
 # ---- the entry form ----------------------------------------------------------------------------
@@ -53,18 +56,18 @@ def _not_found_page() -> Any:
 
 class CrampForm(FlaskForm):
     occurred_at = DateTimeLocalField(
-        "When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired("Enter when the cramp happened.")],
+        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(_l("Enter when the cramp happened."))],
     )
     # The template draws the options; the diary's rules check them (with clearer messages).
-    location = StringField("Where", validators=[InputRequired("Choose where it was.")])
-    strength = IntegerField("How strong (1 = barely, 10 = worst)",
-                            validators=[InputRequired("Choose how strong it was, 1 to 10.")])
-    duration_minutes = IntegerField("How long, in minutes", validators=[Optional()])
-    woke_me = BooleanField("It woke me up")
-    triggers = SelectMultipleField("Likely triggers", validate_choice=False)
-    red_flags = SelectMultipleField("Warning signs", validate_choice=False)
-    note = TextAreaField("Note")
+    location = StringField(_l("Where"), validators=[InputRequired(_l("Choose where it was."))])
+    strength = IntegerField(_l("How strong (1 = barely, 10 = worst)"),
+                            validators=[InputRequired(_l("Choose how strong it was, 1 to 10."))])
+    duration_minutes = IntegerField(_l("How long, in minutes"), validators=[Optional()])
+    woke_me = BooleanField(_l("It woke me up"))
+    triggers = SelectMultipleField(_l("Likely triggers"), validate_choice=False)
+    red_flags = SelectMultipleField(_l("Warning signs"), validate_choice=False)
+    note = TextAreaField(_l("Note"))
 
 
 def _form_entry(form: CrampForm, zone_name: str, now: datetime) -> e.CrampData | None:
@@ -156,7 +159,7 @@ def new() -> Any:
         return _form_page(form, None, 422)
     entry, _saved = queries.add_entry(current_user.id, data)
     db.session.commit()
-    flash("Saved to your diary.", "success")
+    flash(_("Saved to your diary."), "success")
     return redirect(url_for("diary.show", entry_id=entry.id), 303)
 
 
@@ -196,7 +199,7 @@ def edit(entry_id: int) -> Any:
         return _form_page(form, entry, 422)
     queries.update_entry(entry, data)
     db.session.commit()
-    flash("Entry updated.", "success")
+    flash(_("Entry updated."), "success")
     return redirect(url_for("diary.show", entry_id=entry.id), 303)
 
 
@@ -208,11 +211,11 @@ def delete(entry_id: int) -> Any:
         return _not_found_page()
     form = ConfirmForm(prefix="delete")
     if not form.validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return redirect(url_for("diary.edit", entry_id=entry_id), 303)
     db.session.delete(entry)
     db.session.commit()
-    flash("Entry deleted.", "info")
+    flash(_("Entry deleted."), "info")
     return redirect(url_for("diary.index"), 303)
 
 
@@ -239,9 +242,10 @@ def patterns() -> Any:
         last=last,
         total=sum(w.cramps for w in weeks),
         active_total=sum(w.active_days for w in weeks),
-        triggers=[(e.TRIGGERS[t], n) for t, n in triggers[:3]],
-        areas=[(e.AREA_LABELS[a], n) for a, n in p.count_areas(facts.locations)],
-        locations=[(e.LOCATIONS[loc], n) for loc, n in p.rank_locations(facts.locations)[:3]],
+        triggers=[(str(e.TRIGGERS[t]), n) for t, n in triggers[:3]],
+        areas=[(str(e.AREA_LABELS[a]), n) for a, n in p.count_areas(facts.locations)],
+        locations=[(str(e.LOCATIONS[loc]), n)
+                   for loc, n in p.rank_locations(facts.locations)[:3]],
         suggestion=p.suggest(triggers, catalog().routines.values(), facts.totals.count),
         trend_note=p.trend_note(trend, p.diary_weeks(today, first_entry)),
         doctor_reasons=p.doctor_reasons(facts.totals.red_flag_entries, trend),
@@ -288,8 +292,8 @@ def _plans(period: s.Period, today: date) -> list[dict[str, Any]]:
         if plan.aims_at_cramps and state.outcome is not None:
             o = state.outcome
             figures = {
-                "before": o.before.label if o.before else "Before the plan",
-                "during": o.during.label if o.during else "During the plan",
+                "before": o.before.label if o.before else _("Before the plan"),
+                "during": o.during.label if o.during else _("During the plan"),
                 "rows": outcome_rows(o),
                 # The nudge to log quiet nights speaks to the person, not to their doctor.
                 "note": o.note.replace(LOG_NIGHTS, "").strip(),
@@ -318,7 +322,7 @@ def summary() -> Any:
         entries=entries,
         plans=plans,
         today=today,
-        prepared=f"{e.utc_to_local(now, zone_name_of(current_user)):%d %b %Y}",
+        prepared=day_text(e.utc_to_local(now, zone_name_of(current_user)).date()),
         triggers=e.TRIGGERS,
         locations=e.LOCATIONS,
         areas=e.AREA_LABELS,
