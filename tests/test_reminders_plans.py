@@ -193,7 +193,7 @@ def test_the_calendar_says_todays_session_of_your_plan(member: FlaskClient) -> N
 
 def test_the_form_offers_the_plan_and_the_list_says_so(member: FlaskClient) -> None:
     form = member.get("/settings/reminders/new").get_data(as_text=True)
-    assert '<option value="plan">My plan’s session for the day</option>' in form
+    assert '<option value="plan">My plan’s session</option>' in form
     saved = member.post("/settings/reminders/new", data={
         "time": "21:30", "repeat": "every", "routine": "plan", "enabled": "y"})
     assert saved.status_code == 303

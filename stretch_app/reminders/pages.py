@@ -161,7 +161,8 @@ def _count(user: User) -> int:
 
 def _routine_choices() -> list[tuple[str, str]]:
     routines = sorted(catalog().routines.values(), key=lambda r: r.title.lower())
-    return [("", "Something short for my usual area"), (PLAN, "My plan’s session for the day"),
+    # Short enough for the closed list on a 360-pixel-wide phone.
+    return [("", "Something short for my area"), (PLAN, "My plan’s session"),
             *((r.slug, r.title) for r in routines)]
 
 
