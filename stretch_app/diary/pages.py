@@ -36,7 +36,7 @@ from . import bp, queries
 from . import entries as e
 from . import patterns as p
 from . import summary as s
-from .wording import day_text
+from .wording import day_text, number_text
 
 PAGE_SIZE = 20
 CSV_NAME = "limber-cramp-summary-{start}-to-{end}.csv"
@@ -238,8 +238,8 @@ def patterns() -> Any:
         "diary/patterns.html",
         weeks=weeks,
         chart=patterns_chart(weeks),
-        first=first,
-        last=last,
+        first_text=day_text(first, "d MMM y"),
+        last_text=day_text(last, "d MMM y"),
         total=sum(w.cramps for w in weeks),
         active_total=sum(w.active_days for w in weeks),
         triggers=[(str(e.TRIGGERS[t]), n) for t, n in triggers[:3]],
@@ -296,7 +296,7 @@ def _plans(period: s.Period, today: date) -> list[dict[str, Any]]:
                 "during": o.during.label if o.during else _("During the plan"),
                 "rows": outcome_rows(o),
                 # The nudge to log quiet nights speaks to the person, not to their doctor.
-                "note": o.note.replace(LOG_NIGHTS, "").strip(),
+                "note": o.note.replace(str(LOG_NIGHTS), "").strip(),
             }
         shown.append({"section": section, "figures": figures})
     return shown
@@ -327,6 +327,7 @@ def summary() -> Any:
         locations=e.LOCATIONS,
         areas=e.AREA_LABELS,
         red_flags=e.RED_FLAGS,
+        number=number_text,
     ), (422 if error else 200)
 
 

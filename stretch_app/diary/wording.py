@@ -7,8 +7,8 @@ from datetime import date, datetime
 from babel import Locale, dates, numbers
 from flask_babel import get_locale
 
-# One decimal at most, dropped when it is 0: "0.3", "2", "1,5" in German.
-DECIMAL = "#,##0.#"
+# Exactly one decimal, as the summary's averages and rates show them: "2.0", "1,5" in German.
+DECIMAL = "#,##0.0"
 
 
 def _locale() -> Locale:
@@ -25,6 +25,8 @@ def time_text(moment: datetime, pattern: str = "EEE d MMM y, HH:mm") -> str:
     return dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_locale())
 
 
-def number_text(value: float | int) -> str:
-    """Return a number with at most one decimal, written the reader's way."""
-    return numbers.format_decimal(value, DECIMAL, locale=_locale())
+def number_text(value: float | int | None, pattern: str = DECIMAL) -> str:
+    """Return a number with one decimal written the reader's way, or '—' for none."""
+    if value is None:
+        return "—"
+    return numbers.format_decimal(value, pattern, locale=_locale())
