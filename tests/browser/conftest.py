@@ -19,6 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -100,16 +101,17 @@ def _buffered(app: Flask) -> Callable[..., Any]:
     return wsgi
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextmanager
+def running_app(tmp: Path, **settings: Any) -> Iterator[LiveServer]:
+    """Serve a fresh app (its own SQLite database in tmp) on 127.0.0.1 until the block ends."""
     from werkzeug.serving import make_server
 
-    tmp = tmp_path_factory.mktemp("live-server")
     config: dict[str, Any] = {
         "TESTING": True,
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'test.db'}",
         "PASSWORD_METHOD": "pbkdf2:sha256:1000",
+        **settings,
     }
     previous = os.environ.get("LIMBER_INSTANCE_PATH")
     os.environ["LIMBER_INSTANCE_PATH"] = str(tmp / "instance")
@@ -135,6 +137,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_app(tmp_path_factory.mktemp("live-server")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
