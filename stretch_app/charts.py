@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from flask_babel import format_date, gettext, lazy_gettext
+
 from .streaks import week_start
 
 CELL = 14
 GAP = 3
+# How a heatmap cell's text names each kind of day off.
+OFF_WORDS = {"rest": lazy_gettext("rest"), "sick": lazy_gettext("sick"),
+             "cramp-recovery": lazy_gettext("cramp recovery")}
 
 
 @dataclass(frozen=True)
@@ -38,16 +43,17 @@ def heatmap(
         day = first + timedelta(days=index)
         column, row = divmod(index, 7)
         if day > today:
-            state, words = "future", "upcoming"
+            state, words = "future", gettext("upcoming")
         elif day in active:
-            state, words = "active", "stretched"
+            state, words = "active", gettext("stretched")
         elif day in off:
-            state, words = "off", off[day].replace("-", " ")
+            state, words = "off", str(OFF_WORDS.get(off[day], off[day]))
         elif day in partial:
-            state, words = "partial", "started, not finished"
+            state, words = "partial", gettext("started, not finished")
         else:
-            state, words = "empty", "no session"
-        label = f"{day.strftime('%a %d %b %Y')}: {words}"
+            state, words = "empty", gettext("no session")
+        label = gettext("%(date)s: %(state)s", date=format_date(day, "EEE dd MMM y"),
+                        state=words)
         cells.append(HeatCell(day, column * (CELL + GAP), row * (CELL + GAP), state, label))
     return cells
 
@@ -76,7 +82,8 @@ def weekly_bars(
         value = values.get(monday, 0)
         h = round(value / top * height)
         bars.append(Bar(monday, value, i * (width + 6), height - h, h,
-                        f"Week of {monday.strftime('%d %b')}: {value}"))
+                        gettext("Week of %(date)s: %(value)s",
+                                date=format_date(monday, "dd MMM"), value=value)))
     return bars
 
 
@@ -154,9 +161,10 @@ def patterns_chart(weeks: Sequence[WeekCounts]) -> Chart:
         return Panel(heading, top - 16, baseline, tuple(bars))
 
     cramps = [w.cramps for w in weeks]
-    top = panel("Cramps per week", PANEL_TOP, cramps, max(cramps + [4]))
+    top = panel(gettext("Cramps per week"), PANEL_TOP, cramps, max(cramps + [4]))
     second_top = top.baseline + PANEL_GAP
-    bottom = panel("Active stretching days (of 7)", second_top, [w.active_days for w in weeks], 7)
+    bottom = panel(gettext("Active stretching days (of 7)"), second_top,
+                   [w.active_days for w in weeks], 7)
     labels = tuple(
         (round(left + i * slot + slot / 2, 2), w.label)
         for i, w in enumerate(weeks)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
+from flask_babel import gettext
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -58,14 +59,14 @@ class CompletionIn(BaseModel):
     def _uuid(cls, value: str) -> str:
         # uuid.UUID alone would also take braces, "urn:uuid:" and hyphens anywhere.
         if not CLIENT_ID.fullmatch(value):
-            raise ValueError("must be a UUID")
+            raise ValueError(gettext("must be a UUID"))
         return str(uuid.UUID(value))
 
     @field_validator("time_zone")
     @classmethod
     def _zone(cls, value: str) -> str:
         if not is_valid_zone(value):
-            raise ValueError("must be an IANA time zone name such as Europe/Paris")
+            raise ValueError(gettext("must be an IANA time zone name such as Europe/Paris"))
         return value
 
     @field_validator("started_at", "ended_at", mode="before")
@@ -73,19 +74,19 @@ class CompletionIn(BaseModel):
     def _iso_text(cls, value: Any) -> Any:
         # Only ISO 8601 text: numbers would otherwise be read as Unix timestamps.
         if not isinstance(value, str) or len(value) > 40 or not ISO_DATE_TIME.match(value):
-            raise ValueError("must be an ISO 8601 date and time with a UTC offset")
+            raise ValueError(gettext("must be an ISO 8601 date and time with a UTC offset"))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> CompletionIn:
         if self.ended_at < self.started_at:
-            raise ValueError("ended_at must not be before started_at")
+            raise ValueError(gettext("ended_at must not be before started_at"))
         if self.ended_at - self.started_at > MAX_SESSION:
-            raise ValueError("a session cannot last more than 6 hours")
+            raise ValueError(gettext("a session cannot last more than 6 hours"))
         if self.steps_done > self.steps_total:
-            raise ValueError("steps_done cannot exceed steps_total")
+            raise ValueError(gettext("steps_done cannot exceed steps_total"))
         if self.started_at < EARLIEST:
-            raise ValueError("started_at is too far in the past")
+            raise ValueError(gettext("started_at is too far in the past"))
         return self
 
 
@@ -103,10 +104,11 @@ def completion_row(data: CompletionIn, user_id: int,
                    find: Callable[[str], Routine | None], now: datetime) -> dict[str, Any]:
     """Return the row to store for a posted completion, or raise InputError."""
     if data.started_at > now + FUTURE_SLACK:
-        raise InputError("started_at", "started_at is in the future")
+        raise InputError("started_at", gettext("started_at is in the future"))
     routine = find(data.routine)
     if routine is None:
-        raise InputError("routine", f"unknown routine '{data.routine[:80]}'")
+        raise InputError("routine",
+                         gettext("unknown routine '%(slug)s'", slug=data.routine[:80]))
     return {
         "user_id": user_id,
         "client_id": data.id,

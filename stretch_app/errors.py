@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import force_locale, gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -46,12 +47,17 @@ _CODES = {
 
 # Our own title and words for a page, used when the code gave no message of its own.
 _PAGES = {
-    400: ("That did not work", "The request could not be understood. Go back and try again."),
-    403: ("Not allowed", "You cannot open this page."),
-    404: ("Page not found", "There is nothing at this address. The link may be old or mistyped."),
-    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
-    413: ("Too much at once", "What you sent is too large. Try a smaller file."),
-    429: ("Please slow down", "Too many tries in a short time. Wait a minute, then try again."),
+    400: (lazy_gettext("That did not work"),
+          lazy_gettext("The request could not be understood. Go back and try again.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("You cannot open this page.")),
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("There is nothing at this address. The link may be old or mistyped.")),
+    405: (lazy_gettext("That did not work"),
+          lazy_gettext("This page cannot be used that way. Go back and try again.")),
+    413: (lazy_gettext("Too much at once"),
+          lazy_gettext("What you sent is too large. Try a smaller file.")),
+    429: (lazy_gettext("Please slow down"),
+          lazy_gettext("Too many tries in a short time. Wait a minute, then try again.")),
 }
 
 
@@ -60,7 +66,18 @@ def _page_words(exc: HTTPException, status: int) -> tuple[str, str]:
     title, message = _PAGES.get(status, (exc.name, exc.description or ""))
     if exc.description and exc.description != type(exc).description:
         message = exc.description
-    return title, message
+    return str(title), str(message)
+
+
+def _busy_language() -> str:
+    """Return the visitor's language from the cookie or the browser, never from the database."""
+    from .i18n import COOKIE, languages
+
+    choices = languages()
+    chosen = request.cookies.get(COOKIE)
+    if chosen in choices:
+        return chosen
+    return request.accept_languages.best_match(choices) or choices[0]
 
 
 def init_errors(app: Flask) -> None:
@@ -68,10 +85,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> Any:
-        message = "The form or request is missing a valid security token. Reload and try again."
+        message = gettext("The form or request is missing a valid security token. "
+                          "Reload and try again.")
         if wants_json():
             return json_error(400, "csrf_failed", message)
-        return render_template("error.html", status=400, title="Please try again",
+        return render_template("error.html", status=400, title=gettext("Please try again"),
                                message=message), 400
 
     @app.errorhandler(HTTPException)
@@ -97,14 +115,17 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         if not is_lock_error(exc):
             return _server_error(exc)
-        message = "The database is busy. Please try again in a few seconds."
-        if wants_json():
-            resp = app.make_response(json_error(503, "busy", message))
-        else:
-            # Rendered without context processors: Flask-Login's would load the user, which
-            # waits on the same lock again.
-            page = app.jinja_env.get_template("busy.html").render(message=message)
-            resp = app.make_response((page, 503))
+        # The language as chosen without the account: loading the user waits on the lock again.
+        lang = _busy_language()
+        with force_locale(lang):
+            message = gettext("The database is busy. Please try again in a few seconds.")
+            if wants_json():
+                resp = app.make_response(json_error(503, "busy", message))
+            else:
+                # Rendered without context processors: Flask-Login's would load the user, which
+                # waits on the same lock again.
+                page = app.jinja_env.get_template("busy.html").render(message=message, lang=lang)
+                resp = app.make_response((page, 503))
         resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return resp
 
@@ -114,11 +135,12 @@ def init_errors(app: Flask) -> None:
             return _http(exc)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
-        message = "Something went wrong on our side. Nothing was saved; please try again."
+        message = gettext("Something went wrong on our side. Nothing was saved; please try "
+                          "again.")
         if saved_during_request():  # e.g. the sign-in was saved, then its redirect failed
-            message = ("Something went wrong on our side, but your change may have been "
-                       "saved: reload the page to check before trying again.")
+            message = gettext("Something went wrong on our side, but your change may have been "
+                              "saved: reload the page to check before trying again.")
         if wants_json():
             return json_error(500, "server_error", message)
-        return render_template("error.html", status=500, title="Something went wrong",
+        return render_template("error.html", status=500, title=gettext("Something went wrong"),
                                message=message), 500

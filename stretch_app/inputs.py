@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from flask import request
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
 from .timezones import is_valid_zone, zone
@@ -43,7 +44,9 @@ class NotJSON(InputError):
     """The request did not declare a JSON body."""
 
     def __init__(self) -> None:
-        super().__init__("body", "Send a JSON object with Content-Type: application/json.", 415)
+        super().__init__(
+            "body", gettext("Send a JSON object with Content-Type: application/json."), 415
+        )
 
 
 def json_body(model: type[M]) -> M:
@@ -56,9 +59,9 @@ def json_body(model: type[M]) -> M:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         if first["type"] == "json_invalid":
-            raise InputError("body", "The body is not valid JSON.") from None
+            raise InputError("body", gettext("The body is not valid JSON.")) from None
         if first["type"] == "model_type" and not first["loc"]:
-            raise InputError("body", "The body must be a JSON object.") from None
+            raise InputError("body", gettext("The body must be a JSON object.")) from None
         raise
 
 
@@ -79,7 +82,9 @@ def parse_date(value: str | None, field: str) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(field, f"'{field}' must be a date written YYYY-MM-DD.") from None
+        raise InputError(
+            field, gettext("'%(field)s' must be a date written YYYY-MM-DD.", field=field)
+        ) from None
 
 
 def zone_name_of(user: Any) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import delete, func, select
 
 from .catalog import AREAS
@@ -25,7 +26,8 @@ from .streaks import (
 
 DAY_OFF_KINDS = ("rest", "sick", "cramp-recovery")
 OTHER_AREA = "other"
-DAY_OFF_LABELS = {"rest": "Rest day", "sick": "Sick day", "cramp-recovery": "Cramp recovery"}
+DAY_OFF_LABELS = {"rest": lazy_gettext("Rest day"), "sick": lazy_gettext("Sick day"),
+                  "cramp-recovery": lazy_gettext("Cramp recovery")}
 
 
 def active_days(user_id: int, since: date | None = None) -> set[date]:
@@ -240,11 +242,11 @@ def partial_days(user_id: int, since: date) -> set[date]:
 def set_day_off(user: User, day: date, kind: str, today: date) -> None:
     """Mark a date as a day off (or change its kind); refuse unknown kinds and far futures."""
     if kind not in DAY_OFF_KINDS:
-        raise InputError("kind", "choose rest, sick or cramp recovery")
+        raise InputError("kind", gettext("choose rest, sick or cramp recovery"))
     if day > today + timedelta(days=60):
-        raise InputError("day", "days off can be planned up to 60 days ahead")
+        raise InputError("day", gettext("days off can be planned up to 60 days ahead"))
     if day < EARLIEST.date():
-        raise InputError("day", "that date is too far in the past")
+        raise InputError("day", gettext("that date is too far in the past"))
     stmt = insert_for(DayOff).values(user_id=user.id, day=day, kind=kind)
     stmt = stmt.on_conflict_do_update(index_elements=["user_id", "day"], set_={"kind": kind})
     db.session.execute(stmt)

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
@@ -52,7 +53,8 @@ def routine(slug: str) -> Any:
     cat = catalog()
     found = find_routine(slug, current_user, cat)
     if found is None:
-        return json_error(404, "not_found", f"No routine called '{slug[:80]}'.")
+        return json_error(404, "not_found",
+                          gettext("No routine called '%(slug)s'.", slug=slug[:80]))
     return jsonify(routine_detail(found, cat.poses, asset_url, tip_for(found.situations)))
 
 
@@ -82,7 +84,8 @@ def post_completion() -> Any:
     result = record_completion(current_user, row, active)
     if result.outcome is Outcome.CONFLICT:
         db.session.rollback()
-        return json_error(409, "conflict", "A different session was already saved with this id.")
+        return json_error(409, "conflict",
+                          gettext("A different session was already saved with this id."))
     body = completion_json(result.completion)
     db.session.commit()
     return jsonify(body), 201 if result.outcome is Outcome.NEW else 200
@@ -97,7 +100,8 @@ def get_completions() -> Any:
     except InputError as exc:
         return json_error(400, "bad_filter", exc.message, field=exc.field)
     if start and end and start > end:
-        return json_error(400, "bad_filter", "from must not be after to", field="from")
+        return json_error(400, "bad_filter", gettext("from must not be after to"),
+                          field="from")
     rows = list_completions(current_user, start, end)
     return jsonify({"completions": [completion_json(c) for c in rows]})
 
@@ -141,7 +145,8 @@ def openapi_document() -> Any:
     try:
         text = OPENAPI_FILE.read_text(encoding="utf-8")
     except OSError:
-        return json_error(404, "not_found", "The API description is not installed here.")
+        return json_error(404, "not_found",
+                          gettext("The API description is not installed here."))
     response = Response(text, content_type="application/yaml; charset=utf-8")
     response.headers["Cache-Control"] = "no-cache"
     return response

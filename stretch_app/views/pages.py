@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -32,9 +33,9 @@ from .common import asset_url, catalog, public_page
 bp = Blueprint("pages", __name__)
 
 AREA_BLURBS = {
-    "legs": "Calves, hamstrings, thighs, hips and feet",
-    "abdomen": "Gentle core, belly and side body",
-    "back": "Lower and upper back, spine mobility",
+    "legs": lazy_gettext("Calves, hamstrings, thighs, hips and feet"),
+    "abdomen": lazy_gettext("Gentle core, belly and side body"),
+    "back": lazy_gettext("Lower and upper back, spine mobility"),
 }
 MINUTE_CHOICES = (5, 10, 15, 25)
 
@@ -100,7 +101,7 @@ def routine_url(slug: str) -> str:
 def _routine_or_404(slug: str) -> Any:
     routine = find_routine(slug, current_user, catalog())
     if routine is None:
-        abort(404, description="There is no routine at this address.")
+        abort(404, description=gettext("There is no routine at this address."))
     return routine
 
 
@@ -147,7 +148,7 @@ def poses() -> Any:
     query = (request.args.get("q") or "").strip()[:60]
     error = None
     if area is not None and area not in AREAS:
-        error = f"area must be one of {', '.join(AREAS)}"
+        error = gettext("area must be one of %(values)s", values=", ".join(AREAS))
         area = None
     try:
         can = parse_can(request.args)
@@ -177,7 +178,7 @@ def pose(pose_id: str) -> Any:
     cat = catalog()
     found = cat.poses.get(pose_id)
     if found is None:
-        abort(404, description="There is no pose at this address.")
+        abort(404, description=gettext("There is no pose at this address."))
     return render_template("pose.html", pose=found, used_in=cat.routines_using(pose_id))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext
 
 from ..catalog import Pose, Routine, Step
 from ..extensions import cache
@@ -46,7 +47,9 @@ def card_steps(steps: Sequence[Step], poses: Mapping[str, Pose]) -> list[CardSte
         pose = poses[step.pose_id]
         seen = first_seen[step.pose_id]
         repeat = seen if seen < number else None
-        hold = format_duration(step.seconds) + (" each side" if pose.per_side else "")
+        hold = format_duration(step.seconds)
+        if pose.per_side:
+            hold = gettext("%(time)s each side", time=hold)
         lines = pose.instructions[:SHORT_INSTRUCTIONS] if short else pose.instructions
         out.append(CardStep(number, pose, hold, () if repeat else lines, step.note,
                             None if repeat else pose.cautions[0], repeat))
@@ -55,12 +58,17 @@ def card_steps(steps: Sequence[Step], poses: Mapping[str, Pose]) -> list[CardSte
 
 def timing_line(routine: Routine) -> str:
     """Return what the total includes besides holds ('' when nothing): getting ready, moves."""
-    parts = []
-    if routine.prep_seconds:
-        parts.append(f"{format_duration(routine.prep_seconds)} to get ready")
-    if routine.transition_seconds and len(routine.expanded_steps) > 1:
-        parts.append(f"{format_duration(routine.transition_seconds)} to move between holds")
-    return f"with {' and '.join(parts)}" if parts else ""
+    prep = format_duration(routine.prep_seconds) if routine.prep_seconds else None
+    moves = routine.transition_seconds and len(routine.expanded_steps) > 1
+    move = format_duration(routine.transition_seconds) if moves else None
+    if prep and move:
+        return gettext("with %(prep)s to get ready and %(move)s to move between holds",
+                       prep=prep, move=move)
+    if prep:
+        return gettext("with %(prep)s to get ready", prep=prep)
+    if move:
+        return gettext("with %(move)s to move between holds", move=move)
+    return ""
 
 
 def _card_key(*_args: Any, **_view_args: Any) -> str:
