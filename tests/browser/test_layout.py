@@ -23,8 +23,9 @@ pytestmark = pytest.mark.browser
 
 PHONES = {"360x740": {"width": 360, "height": 740}, "390x844": {"width": 390, "height": 844}}
 SIGNED_IN_PLACES = ["/", "/routines", "/poses", "/cramp-now", "/diary", "/history", "/guide",
-                    "/settings"]
-SIGNED_OUT_PLACES = ["/", "/routines", "/poses", "/cramp-now", "/guide", "/login", "/signup"]
+                    "/settings", "/my-routines"]
+SIGNED_OUT_PLACES = ["/", "/routines", "/poses", "/cramp-now", "/guide", "/safety", "/login",
+                     "/signup"]
 OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 # The WCAG contrast ratio of two sRGB colours given as [r, g, b] in 0–255.
