@@ -174,10 +174,10 @@ def test_body_area_icons_stand_out_in_both_schemes(
             assert ratio >= 3, f"icon {i} in {scheme}: {ratio:.2f}:1 against its {against}"
 
 
-def test_active_filters_are_named_above_the_results_on_a_phone(
-    new_page: Callable[..., Page],
+def test_active_filters_are_named_above_the_results(
+    new_page: Callable[..., Page], device: str
 ) -> None:
-    page = new_page("phone")
+    page = new_page(device)
     page.goto("/routines?situation=bedtime&max_minutes=10")
     summary = page.locator(".filter-summary")
     assert in_viewport(page, summary)
