@@ -73,7 +73,7 @@ export function stepRow(step, pose, i, count, limits) {
       ]),
       el("div", { class: "step-hold" }, [
         el("label", { for: id }, [document.createTextNode(t("Hold")),
-          el("span", { class: "visually-hidden", text: ` ${t("%(pose)s, step %(n)s of %(total)s, in seconds", place)}` })]),
+          el("span", { class: "visually-hidden", text: " " + t("%(pose)s, step %(n)s of %(total)s, in seconds", place) })]),
         el("input", { id, type: "number", inputmode: "numeric", min: limits.min_hold, max: limits.max_hold,
           step: 1, value: step.seconds, "aria-describedby": `${id}-words ${id}-error`, data: { index: i } }),
         el("span", { class: "step-words", id: `${id}-words`, text: holdUnit(pose) }),

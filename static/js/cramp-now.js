@@ -199,7 +199,8 @@ function startPage(root, data) {
     show("stretch");
     el.title.focus({ preventScroll: true });
     window.scrollTo(0, 0);
-    el.live.textContent = `${loc.title}. ${t("Read the steps, then tap Start to hold for %(seconds)s seconds.", { seconds: loc.seconds })}`;
+    const how = t("Read the steps, then tap Start to hold for %(seconds)s seconds.", { seconds: loc.seconds });
+    el.live.textContent = `${loc.title}. ${how}`;
   }
 
   function startStretch() {

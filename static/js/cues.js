@@ -257,12 +257,13 @@ export function cueFor(tl, m, cautioned = new Set()) {
   }
   const care = (step.cautions || []).length && !cautioned.has(step.pose) ? step.cautions : [];
   if (care.length) cautioned.add(step.pose);
-  const takeCare = care.length ? ` ${t("Take care: %(cautions)s", { cautions: care.join(" ") })}` : "";
+  const takeCare = care.length ? " " + t("Take care: %(cautions)s", { cautions: care.join(" ") }) : "";
   if (seg.switchSides) {
     // Two whole sentences, so each language words them its own way.
     const next = t("Next: %(pose)s.", { pose: words });
-    return { ...none, announce: `${t("Switch sides")}. ${next}${takeCare}`,
-      say: `${t("Switch sides")}. ${sideLabel(step.side)}`, interrupt: true, vibrate: "switch" };
+    const switchSides = t("Switch sides");
+    return { ...none, announce: `${switchSides}. ${next}${takeCare}`,
+      say: `${switchSides}. ${sideLabel(step.side)}`, interrupt: true, vibrate: "switch" };
   }
   const lead = seg.kind === "prep"
     ? t("Get ready: %(pose)s", { pose: words })

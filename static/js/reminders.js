@@ -51,14 +51,23 @@ export function statusText(state, detail = "") {
     case "denied":
       return t("Notifications are blocked for this site in this browser. To allow them, open this site’s settings (the icon beside the address, or your browser’s Settings › Site settings › Notifications), allow notifications, then reload this page.");
     case "ios":
-      return `${t("On iPhone and iPad, notifications work only when Limber is on the Home Screen: in Safari tap Share, then “Add to Home Screen”, open Limber from there and come back to this page (iOS 16.4 or later).")} ${calendarHint()}`;
+      return t("On iPhone and iPad, notifications work only when Limber is on the Home Screen: in Safari tap Share, then “Add to Home Screen”, open Limber from there and come back to this page (iOS 16.4 or later).") +
+        " " + calendarHint();
     case "unsupported":
-      return `${t("This browser cannot show notifications from websites.")} ${calendarHint()}`;
+      return t("This browser cannot show notifications from websites.") + " " + calendarHint();
     case "failed":
-      return `${t("Notifications could not be turned on: %(why)s.", { why: detail || t("something went wrong; try again later") })} ${calendarHint()}`;
+      return t("Notifications could not be turned on: %(why)s.", { why: detail || t("something went wrong; try again later") }) +
+        " " + calendarHint();
     default:
       return "";
   }
+}
+
+/** The words for how many of the person's devices get reminders (as the page first says). */
+export function devicesText(count) {
+  if (count === 1) return "Reminders go to 1 device where you turned notifications on.";
+  if (count > 1) return `Reminders go to ${count} devices where you turned notifications on.`;
+  return "No device gets your reminders yet: turn notifications on here, or use “Add to calendar”.";
 }
 
 /** Which buttons a state shows. */
@@ -185,6 +194,8 @@ async function send(data, url, method, body) {
 function pushPanel(panel, data) {
   const status = panel.querySelector("#push-status");
   const result = panel.querySelector("#push-result");
+  const devices = panel.querySelector("#push-devices");
+  const countDevices = () => { if (devices) devices.textContent = devicesText(data.endpoints.length); };
   const buttons = {
     on: panel.querySelector("#push-on"),
     test: panel.querySelector("#push-test"),
@@ -240,7 +251,8 @@ function pushPanel(panel, data) {
       const why = saved?.body?.error?.message || t("Limber could not be reached");
       return show("failed", t("%(why)s; try again later", { why: why.replace(/\.$/, "") }));
     }
-    data.endpoints.push(subscription.endpoint);
+    if (!data.endpoints.includes(subscription.endpoint)) data.endpoints.push(subscription.endpoint);
+    countDevices();
     return show("on");
   }
 
@@ -256,6 +268,7 @@ function pushPanel(panel, data) {
       }
       await subscription.unsubscribe().catch(() => {});
       data.endpoints = data.endpoints.filter((e) => e !== subscription.endpoint);
+      countDevices();
     }
     show("off");
   }
