@@ -167,6 +167,8 @@ def test_notifications_on_test_and_off_through_a_stand_in_push_service(
     status = page.locator("#push-status")
     expect(status).to_have_text("Notifications are on for this device.", timeout=20_000)
     assert stored(live_server, login)[1] == [receiver.endpoint()]
+    devices = page.locator("#push-devices")
+    expect(devices).to_have_text("Reminders go to 1 device where you turned notifications on.")
 
     page.get_by_role("button", name="Send a test").click()
     expect(page.locator("#push-result")).to_have_text(
@@ -180,6 +182,7 @@ def test_notifications_on_test_and_off_through_a_stand_in_push_service(
     expect(page.locator(".push-panel")).to_contain_text("Reminders go to 1 device")
     page.get_by_role("button", name="Turn off on this device").click()
     expect(status).to_have_text("Notifications are off for this device.")
+    expect(devices).to_contain_text("No device gets your reminders yet")
     assert stored(live_server, login)[1] == []
 
 

@@ -5,6 +5,7 @@ import {
   base64UrlToBytes,
   buttonsFor,
   daysFor,
+  devicesText,
   isAppleMobile,
   pushSupport,
   repeatFor,
@@ -105,6 +106,12 @@ group("states in words and buttons", () => {
       "Turn on notifications on this device first.",
     );
     assert.equal(testResultText(503, null), "The test could not be sent. Try again later.");
+  });
+
+  test("the count of devices follows turning on and off", () => {
+    assert.match(devicesText(0), /^No device gets your reminders yet/);
+    assert.equal(devicesText(1), "Reminders go to 1 device where you turned notifications on.");
+    assert.equal(devicesText(3), "Reminders go to 3 devices where you turned notifications on.");
   });
 });
 
