@@ -65,9 +65,11 @@ export function statusText(state, detail = "") {
 
 /** The words for how many of the person's devices get reminders (as the page first says). */
 export function devicesText(count) {
-  if (count === 1) return "Reminders go to 1 device where you turned notifications on.";
-  if (count > 1) return `Reminders go to ${count} devices where you turned notifications on.`;
-  return "No device gets your reminders yet: turn notifications on here, or use “Add to calendar”.";
+  if (count > 0) {
+    return tn("Reminders go to %(num)s device where you turned notifications on.",
+      "Reminders go to %(num)s devices where you turned notifications on.", count, { num: count });
+  }
+  return t("No device gets your reminders yet: turn notifications on here, or use “Add to calendar”.");
 }
 
 /** Which buttons a state shows. */
