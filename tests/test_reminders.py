@@ -22,6 +22,7 @@ from stretch_app.extensions import db
 from stretch_app.models import DayOff, User
 from stretch_app.reminders.cli import reminders_cli, send_now
 from stretch_app.reminders.models import PushSubscription, Reminder, ReminderSend
+from stretch_app.reminders.sending import send_due
 
 from .helpers import PASSWORD, ROOT, completion_body, sign_up
 from .push_receiver import PushReceiver
@@ -211,6 +212,33 @@ def test_the_push_test_button_reaches_every_device(
     response = user_client.post("/api/push/test")
     assert response.get_json() == {"sent": 2, "failed": 0}
     assert sorted(m.path for m in receiver.received) == ["/push/laptop", "/push/phone"]
+
+
+def test_the_public_key_is_the_one_messages_are_signed_with(
+        client: FlaskClient, receiver: PushReceiver) -> None:
+    answer = client.get("/api/push/public-key")  # before signing in, as the page may ask
+    assert answer.status_code == 200
+    key = answer.get_json()["public_key"]
+    sign_up(client)
+    subscribe(client, receiver)
+    assert client.post("/api/push/test").get_json() == {"sent": 1, "failed": 0}
+    assert receiver.received[0].vapid_key == key
+
+
+def test_a_run_that_dies_while_sending_does_not_send_again_after_a_restart(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    add_reminder(user_client)
+    moment = at(MONDAY, 21, 31)
+
+    def dies(*_args: Any) -> Any:
+        raise SystemExit("the machine went down mid-send")
+
+    with app.app_context(), app.test_request_context("/"), pytest.raises(SystemExit):
+        send_due(moment, app.extensions["limber_catalog"], dies)
+    send_at(app, moment + timedelta(minutes=1))  # the restarted loop's next round
+    assert receiver.received == []  # at most once: the claim outlived the run
+    assert sends(app) == [(MONDAY, "sending")]
 
 
 def test_unsubscribing_and_deleting_the_account_remove_subscriptions(
