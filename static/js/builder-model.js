@@ -159,11 +159,8 @@ export function timelineSummary(state, poses) {
   const between = Number.isFinite(state.transition_seconds) ? state.transition_seconds : 0;
   const holds = tn("%(num)s hold", "%(num)s holds", count, { num: count });
   const time = formatDuration(prep);
-  const moves = between && count > 1
-    ? t("%(moves)s of %(time)s", {
-      moves: tn("%(num)s move", "%(num)s moves", count - 1, { num: count - 1 }), time: formatDuration(between),
-    })
-    : "";
+  const moveCount = tn("%(num)s move", "%(num)s moves", count - 1, { num: count - 1 });
+  const moves = between && count > 1 ? t("%(moves)s of %(time)s", { moves: moveCount, time: formatDuration(between) }) : "";
   // Whole sentences, so that each language joins the parts its own way.
   if (prep && count && moves) return t("%(time)s to get ready, %(holds)s and %(moves)s.", { time, holds, moves });
   if (prep && count) return t("%(time)s to get ready and %(holds)s.", { time, holds });
@@ -240,8 +237,9 @@ export function validate(state, poses, limits = LIMITS) {
   const total = totalSeconds(state, poses);
   const most = limits.max_total ?? LIMITS.max_total;
   if (total > most) {
+    const minutes = tn("%(num)s minute", "%(num)s minutes", most / 60, { num: most / 60 });
     problems.push({ field: "steps", message: t("The routine would last %(time)s; %(most)s is the most. Shorten or remove a step.",
-      { time: formatDuration(total), most: tn("%(num)s minute", "%(num)s minutes", most / 60, { num: most / 60 }) }) });
+      { time: formatDuration(total), most: minutes }) });
   }
   return problems;
 }

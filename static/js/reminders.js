@@ -55,9 +55,10 @@ export function statusText(state, detail = "") {
         " " + calendarHint();
     case "unsupported":
       return t("This browser cannot show notifications from websites.") + " " + calendarHint();
-    case "failed":
-      return t("Notifications could not be turned on: %(why)s.", { why: detail || t("something went wrong; try again later") }) +
-        " " + calendarHint();
+    case "failed": {
+      const why = detail || t("something went wrong; try again later");
+      return t("Notifications could not be turned on: %(why)s.", { why }) + " " + calendarHint();
+    }
     default:
       return "";
   }

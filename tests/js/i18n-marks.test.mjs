@@ -1,7 +1,8 @@
 // The scripts' texts reach the page's language only if the extractor finds them: t("…") and
-// tn("…", "…", n) with plain double-quoted literals, outside template literals (the extractor
-// does not look inside `${…}`), and plural texts whose only placeholder is %(num)s (the server
-// fills the plural forms with num alone, and any other name would break the page).
+// tn("…", "…", n) with plain double-quoted literals, outside template literals and outside
+// another call's arguments (the extractor looks inside neither). Plural texts name no
+// placeholder but %(num)s: the server fills plural forms with num alone, and any other name
+// would break the page.
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -28,6 +29,35 @@ test("every t() and tn() starts with a plain double-quoted text", () => {
 
 test("no t() or tn() sits inside a template literal's ${…}", () => {
   assert.deepEqual(linesMatching(/\$\{[^}`]*(?<![\w.$])tn?\(/), []);
+});
+
+/** The source of each t(…)/tn(…) call: from its name to its closing bracket, strings skipped. */
+function calls(text) {
+  const out = [];
+  for (const found of text.matchAll(/(?<![\w.$])tn?\(/g)) {
+    let depth = 0;
+    let i = found.index + found[0].length - 1;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"' || c === "'" || c === "`") {
+        for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
+      } else if (c === "(") depth++;
+      else if (c === ")" && --depth === 0) break;
+    }
+    out.push(text.slice(found.index, i + 1));
+  }
+  return out;
+}
+
+test("no t() or tn() sits inside another's arguments (the extractor skips those)", () => {
+  const nested = [];
+  for (const name of SCRIPTS) {
+    for (const call of calls(source(name))) {
+      const inner = call.slice(call.indexOf("(") + 1).replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      if (/(?<![\w.$])tn?\(/.test(inner)) nested.push(`${name}: ${call.slice(0, 80)}`);
+    }
+  }
+  assert.deepEqual(nested, []);
 });
 
 test("plural texts name no placeholder but %(num)s", () => {
