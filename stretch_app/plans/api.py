@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
@@ -67,7 +68,7 @@ def list_plans() -> Any:
 def get_plan(slug: str) -> Any:
     plan = all_plans().get(slug)
     if plan is None:
-        return json_error(404, "not_found", f"No plan called '{slug[:80]}'.")
+        return json_error(404, "not_found", _("No plan called “%(slug)s”.", slug=slug[:80]))
     return jsonify(plan_detail(plan, catalog()))
 
 
@@ -89,7 +90,7 @@ def start() -> Any:
         return _bad_input(exc)
     plan = all_plans().get(data.plan)
     if plan is None:
-        return json_error(422, "invalid", f"plan: no plan called '{data.plan[:80]}'",
+        return json_error(422, "invalid", _("plan: no plan called “%(slug)s”", slug=data.plan[:80]),
                           field="plan")
     try:
         start_plan(current_user, plan, local_today())
@@ -106,7 +107,7 @@ def start() -> Any:
 def leave() -> Any:
     row = current_enrolment(current_user)
     if row is None:
-        return json_error(404, "not_found", "You are not following a plan.")
+        return json_error(404, "not_found", _("You are not following a plan."))
     leave_plan(row, local_today())
     db.session.commit()
     return "", 204
@@ -127,7 +128,7 @@ def resume() -> Any:
 def _change(change: Any) -> Any:
     row = current_enrolment(current_user)
     if row is None:
-        return json_error(404, "not_found", "You are not following a plan.")
+        return json_error(404, "not_found", _("You are not following a plan."))
     try:
         change(row, local_today())
     except PlanError as exc:
@@ -144,8 +145,8 @@ def quiet_night() -> Any:
     try:
         night = parse_date(json_body(QuietNightIn).night, "night")
         if night is None or night.year < 2000 or night >= local_today():
-            raise InputError("night", "night: the date the night began (YYYY-MM-DD), before "
-                                      "today")
+            raise InputError("night", _("night: the date the night began (YYYY-MM-DD), "
+                                        "before today"))
     except (ValidationError, InputError) as exc:
         return _bad_input(exc)
     added = record_quiet_night(current_user, night)

@@ -11,19 +11,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale, numbers
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 BEFORE_DAYS = 56  # the 8 weeks before the plan: older diary says little about now
 BEFORE_ENOUGH = 14
 DURING_DAYS = 14  # the plan's last two weeks, when its effect, if any, would show
 DURING_ENOUGH = 7
 FEW_RECORDS = 4
 NONE = "—"
-NOT_PROOF = ("These figures come from your own diary. They are not proof that the plan "
+NOT_PROOF = _l("These figures come from your own diary. They are not proof that the plan "
              "changed anything: cramps come and go for many reasons.")
-NOT_ENOUGH_BEFORE = "Not enough diary before the plan to compare."
-TOO_SOON = "The plan's figures appear after its first 7 days."
-LOG_NIGHTS = ("Log each cramp during the plan, and tap “No cramps last night” after a quiet "
+NOT_ENOUGH_BEFORE = _l("Not enough diary before the plan to compare.")
+TOO_SOON = _l("The plan's figures appear after its first 7 days.")
+LOG_NIGHTS = _l("Log each cramp during the plan, and tap “No cramps last night” after a quiet "
               "night, so quiet nights count too.")
-FEW_AFTER = "Few diary records back the plan's figures, so they say little either way."
+FEW_AFTER = _l("Few diary records back the plan's figures, so they say little either way.")
 
 
 @dataclass(frozen=True)
@@ -74,10 +79,11 @@ def _period(label: str, first: date, last: date, enough: bool,
     )
 
 
-def _span(days: int) -> str:
+def _before_label(days: int) -> str:
     if days % 7 == 0:
-        return "1 week" if days == 7 else f"{days // 7} weeks"
-    return "1 day" if days == 1 else f"{days} days"
+        return ngettext("The week before the plan", "The %(num)s weeks before the plan",
+                        days // 7)
+    return ngettext("The day before the plan", "The %(num)s days before the plan", days)
 
 
 def outcome(cramps: Sequence[tuple[date, int]], quiet_nights: set[date],
@@ -94,14 +100,15 @@ def outcome(cramps: Sequence[tuple[date, int]], quiet_nights: set[date],
     if first_known is not None and first_known < start:
         first = max(first_known, start - timedelta(days=BEFORE_DAYS))
         days = (start - first).days
-        before = _period(f"The {_span(days)} before the plan", first,
+        before = _period(_before_label(days), first,
                          start - timedelta(days=1), days >= BEFORE_ENOUGH, cramps, quiet_nights)
     during = None
     last = min(today, end)
     if last >= start:
         first = max(start, last - timedelta(days=DURING_DAYS - 1))
         a, b = (first - start).days + 1, (last - start).days + 1
-        label = f"Day {a} of the plan" if a == b else f"Days {a}–{b} of the plan"
+        label = (_("Day %(day)s of the plan", day=a) if a == b
+                 else _("Days %(first)s–%(last)s of the plan", first=a, last=b))
         during = _period(label, first, last, b >= DURING_ENOUGH, cramps, quiet_nights)
     return Outcome(before, during, _note(before, during, today > end))
 
@@ -114,28 +121,31 @@ def _note(before: Period | None, during: Period | None, ended: bool) -> str:
         parts.append(TOO_SOON)
     if during is None or during.entries + during.quiet < FEW_RECORDS:
         parts.append(FEW_AFTER if ended else LOG_NIGHTS)
-    return " ".join(parts)
+    return " ".join(str(part) for part in parts)
 
 
 def _records(p: Period | None) -> str:
     if p is None:
         return NONE
-    entries = "1 entry" if p.entries == 1 else f"{p.entries} entries"
-    quiet = "1 quiet night" if p.quiet == 1 else f"{p.quiet} quiet nights"
-    return f"{entries}, {quiet}"
+    entries = ngettext("%(num)s entry", "%(num)s entries", p.entries)
+    quiet = ngettext("%(num)s quiet night", "%(num)s quiet nights", p.quiet)
+    return _("%(entries)s, %(quiet)s", entries=entries, quiet=quiet)
 
 
 def _figure(value: float | None) -> str:
-    return NONE if value is None else f"{value:.1f}"
+    if value is None:
+        return NONE
+    # Always one decimal, written the reader's way: "0.7", "0,7" in German.
+    return numbers.format_decimal(value, "#,##0.0", locale=get_locale() or Locale("en"))
 
 
 def rows(result: Outcome) -> list[tuple[str, str, str]]:
     """Return (what, before, during) rows for the page's small table; "—" where not enough."""
     b, d = result.before, result.during
     return [
-        ("Cramps per week", _figure(b.per_week if b else None),
+        (_("Cramps per week"), _figure(b.per_week if b else None),
          _figure(d.per_week if d else None)),
-        ("Average strength (1–10)", _figure(b.avg_strength if b else None),
+        (_("Average strength (1–10)"), _figure(b.avg_strength if b else None),
          _figure(d.avg_strength if d else None)),
-        ("Diary records", _records(b), _records(d)),
+        (_("Diary records"), _records(b), _records(d)),
     ]

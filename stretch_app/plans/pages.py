@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db
@@ -14,7 +16,7 @@ from ..timezones import is_valid_zone
 from ..views.common import catalog
 from .content import Plan
 from .outcome import rows as outcome_rows
-from .schedule import progress_text
+from .schedule import date_text, progress_text, span_text
 from .store import (
     GuestEnrolment,
     PlanError,
@@ -93,7 +95,7 @@ def plans() -> Any:
 def plan_page(slug: str) -> Any:
     plan = all_plans().get(slug)
     if plan is None:
-        abort(404, description="There is no plan at this address.")
+        abort(404, description=_("There is no plan at this address."))
     state = visitor_state()
     current = state if state is not None and state.row.status != "finished" else None
     if state is not None and state.plan.slug == slug:
@@ -107,12 +109,15 @@ def plan_page(slug: str) -> Any:
         text=progress_text(mine.progress) if mine else None,
         figures=outcome_rows(mine.outcome) if mine and mine.outcome else None,
         routines=catalog().routines, form=ConfirmForm(),
-        today_date=local_today())
+        today_date=local_today(),
+        week_spans=[span_text(w[0][0].day, w[-1][0].day) for w in mine.weeks] if mine else [],
+        ran=(date_text(mine.progress.start), date_text(mine.progress.end, with_year=True))
+        if mine else None)
 
 
 def _checked() -> None:
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired: go back and try again.")
+        abort(400, description=_("The form expired: go back and try again."))
 
 
 @bp.post("/plans/<slug>/start")
@@ -120,13 +125,13 @@ def start(slug: str) -> Any:
     _checked()
     plan: Plan | None = all_plans().get(slug)
     if plan is None:
-        abort(404, description="There is no plan at this address.")
+        abort(404, description=_("There is no plan at this address."))
     if not current_user.is_authenticated:
         zone = request.form.get("time_zone", "UTC")
         session[GUEST_KEY] = {"plan": slug, "zone": zone if is_valid_zone(zone) else "UTC"}
         session[GUEST_KEY]["start"] = local_today().isoformat()
         session.modified = True
-        flash("Plan started. It is kept in this browser: make an account to keep it for good.",
+        flash(_("Plan started. It is kept in this browser: make an account to keep it for good."),
               "success")
         return redirect(url_for("plans.plan_page", slug=slug))
     try:
@@ -136,7 +141,7 @@ def start(slug: str) -> Any:
         flash(str(exc), "error")
         return redirect(url_for("plans.plan_page", slug=slug))
     db.session.commit()
-    flash("Plan started: today's session is on this page and on your home page.", "success")
+    flash(_("Plan started: today's session is on this page and on your home page."), "success")
     return redirect(url_for("plans.plan_page", slug=slug))
 
 
@@ -150,7 +155,7 @@ def change(action: str) -> Any:
         return _change_guest(action, today)
     row = current_enrolment(current_user)
     if row is None:
-        abort(404, description="You are not following a plan.")
+        abort(404, description=_("You are not following a plan."))
     slug = row.plan_slug
     try:
         {"pause": pause_plan, "resume": resume_plan, "leave": leave_plan}[action](row, today)
@@ -159,20 +164,20 @@ def change(action: str) -> Any:
         flash(str(exc), "error")
         return redirect(url_for("plans.plan_page", slug=slug))
     db.session.commit()
-    flash(_DONE[action], "success")
+    flash(str(_DONE[action]), "success")
     return redirect(url_for("plans.plan_page", slug=slug))
 
 
-_DONE = {"pause": "Plan paused: no prompts until you resume it.",
-         "resume": "Welcome back: the plan goes on from today.",
-         "leave": "You have left the plan. Your sessions stay in your history."}
+_DONE = {"pause": _l("Plan paused: no prompts until you resume it."),
+         "resume": _l("Welcome back: the plan goes on from today."),
+         "leave": _l("You have left the plan. Your sessions stay in your history.")}
 
 
 def _change_guest(action: str, today: date) -> Any:
     row = _guest_row()
     plan = all_plans().get(row.plan_slug) if row is not None else None
     if row is None or plan is None or today >= row.start + timedelta(days=plan.days):
-        abort(404, description="You are not following a plan.")
+        abort(404, description=_("You are not following a plan."))
     kept = dict(session[GUEST_KEY])
     if action == "leave":
         session.pop(GUEST_KEY)
@@ -183,7 +188,7 @@ def _change_guest(action: str, today: date) -> Any:
         resume_plan(row, today)
         kept.update(paused_on=None, pauses=row.pauses)
         session[GUEST_KEY] = kept
-    flash(_DONE[action], "success")
+    flash(str(_DONE[action]), "success")
     return redirect(url_for("plans.plan_page", slug=row.plan_slug))
 
 
@@ -195,7 +200,7 @@ def quiet_night() -> Any:
     night = local_today() - timedelta(days=1)
     added = record_quiet_night(current_user, night)
     db.session.commit()
-    flash("Noted: no cramps last night." if added else "Last night was noted already.",
+    flash(_("Noted: no cramps last night.") if added else _("Last night was noted already."),
           "success")
     slug = request.form.get("plan")
     if slug not in all_plans():

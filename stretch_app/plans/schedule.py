@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
+from babel import Locale, dates
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
 Status = Literal["done", "missed", "rest", "today", "ahead"]
 
 
@@ -52,6 +56,26 @@ class Progress:
     finished: bool
     start: date
     end: date
+
+
+def reader_locale() -> Locale:
+    """Return the reader's locale for dates; English outside a request (unit tests)."""
+    found = get_locale() or Locale("en")
+    # Limber's English writes the day before the month ("Mon 2 Mar"), as British English does.
+    return Locale("en", "GB") if found.language == "en" and not found.territory else found
+
+
+def date_text(day: date, with_year: bool = False) -> str:
+    """Return a date with its weekday the reader's way: "Mon 2 Mar", "Mo., 2. März"."""
+    locale = reader_locale()
+    if locale.language == "en":  # Limber's English has no commas: "Tue 1 Dec 2026"
+        return dates.format_date(day, "EEE d MMM y" if with_year else "EEE d MMM", locale=locale)
+    return dates.format_skeleton("yMMMEd" if with_year else "MMMEd", day, locale=locale)
+
+
+def span_text(first: date, last: date) -> str:
+    """Return a span of dates the reader's way: "2–8 Mar", "28. Feb. – 6. März"."""
+    return dates.format_interval(first, last, "MMMd", locale=reader_locale())
 
 
 def plan_days(plan: PlanLike, start: date) -> list[PlanDay]:
@@ -111,31 +135,33 @@ def calendar_weeks(plan: PlanLike, start: date, today: date,
     return [cells[i:i + 7] for i in range(0, len(cells), 7)]
 
 
-def _sessions(count: int) -> str:
-    return "1 session" if count == 1 else f"{count} sessions"
-
-
 def progress_text(p: Progress) -> str:
     """Return one kind line about the plan: its start, the day reached, or what was done."""
     if p.finished:
         if p.sessions_planned == 0:
-            return "The plan has ended."
+            return _("The plan has ended.")
         if p.sessions_done == 0:
-            return "The plan has ended. Its sessions are here whenever you want them."
+            return _("The plan has ended. Its sessions are here whenever you want them.")
         if p.sessions_done >= p.sessions_planned:
-            return f"You did all {_sessions(p.sessions_planned)}."
-        return f"You did {p.sessions_done} of the {_sessions(p.sessions_planned)}."
+            return ngettext("You did the %(num)s session.", "You did all %(num)s sessions.",
+                            p.sessions_planned)
+        return ngettext("You did %(done)s of the %(num)s session.",
+                        "You did %(done)s of the %(num)s sessions.", p.sessions_planned,
+                        done=p.sessions_done)
     if p.day_number is None:
-        return f"Starts on {p.start:%a} {p.start.day} {p.start:%b} · {p.total_days} days"
-    return f"Day {p.day_number} of {p.total_days} · {_sessions(p.sessions_done)} done"
+        return ngettext("Starts on %(date)s · %(num)s day", "Starts on %(date)s · %(num)s days",
+                        p.total_days, date=date_text(p.start))
+    return ngettext("Day %(day)s of %(total)s · %(num)s session done",
+                    "Day %(day)s of %(total)s · %(num)s sessions done", p.sessions_done,
+                    day=p.day_number, total=p.total_days)
 
 
 def today_text(p: Progress) -> str:
     """Return what today holds in the plan, in a few plain words."""
     texts: dict[Status | None, str] = {
-        "done": "Today's session is done.",
-        "today": "Today's session is ready.",
-        "rest": "Today is a rest day.",
+        "done": _("Today's session is done."),
+        "today": _("Today's session is ready."),
+        "rest": _("Today is a rest day."),
     }
     return texts.get(p.today_status, "")
 

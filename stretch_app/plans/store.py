@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from flask import current_app
+from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from sqlalchemy import func, select
 
@@ -62,7 +63,7 @@ def latest_finished(user_id: int, slug: str) -> PlanEnrolment | None:
 def start_plan(user: User, plan: Plan, today: date) -> PlanEnrolment:
     """Start a plan today; raise PlanError while another one is being followed."""
     if current_enrolment(user) is not None:
-        raise PlanError("You are following a plan already: leave it first to start another.")
+        raise PlanError(_("You are following a plan already: leave it first to start another."))
     row = PlanEnrolment(user_id=user.id, client_id=str(uuid.uuid4()), plan_slug=plan.slug,
                         start=today, status="active")
     db.session.add(row)
@@ -81,7 +82,7 @@ def pause_plan(row: PlanEnrolment, today: date) -> None:
     if row.status == "paused":
         return
     if len(split_pauses(row.pauses)) >= MAX_PAUSES:
-        raise PlanError(f"A plan can be paused {MAX_PAUSES} times at most.")
+        raise PlanError(_("A plan can be paused %(most)s times at most.", most=MAX_PAUSES))
     row.status, row.paused_on = "paused", today
 
 
@@ -245,9 +246,10 @@ def import_plans(user: User, items: list[dict[str, Any]], nights: list[str]) -> 
             problem = first_problem(exc)
             raise InputError(f"plans[{index}].{problem.field}", problem.message) from None
         except ValueError:
-            raise InputError(f"plans[{index}]", "has a date that does not exist") from None
+            raise InputError(f"plans[{index}]", _("has a date that does not exist")) from None
         if doc.plan not in all_plans():
-            raise InputError(f"plans[{index}].plan", f"no plan called '{doc.plan[:80]}'")
+            raise InputError(f"plans[{index}].plan",
+                             _("no plan called “%(slug)s”", slug=doc.plan[:80]))
         client_id = str(uuid.UUID(doc.id))
         if client_id in known:
             continue
