@@ -149,8 +149,14 @@ def test_a_reminder_keeps_its_local_time_when_the_clocks_change(
         app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
     subscribe(user_client, receiver)
     add_reminder(user_client)
+    send_at(app, datetime(2026, 3, 28, 21, 29, tzinfo=UTC))  # GMT: 21:29 local, not yet
+    assert receiver.received == []
     send_at(app, datetime(2026, 3, 28, 21, 31, tzinfo=UTC))  # GMT: 21:31 local
-    send_at(app, datetime(2026, 3, 29, 20, 31, tzinfo=UTC))  # BST: 21:31 local
+    assert len(receiver.received) == 1
+    send_at(app, datetime(2026, 3, 29, 20, 29, tzinfo=UTC))  # BST: 21:29 local, not yet
+    assert len(receiver.received) == 1
+    send_at(app, datetime(2026, 3, 29, 20, 31, tzinfo=UTC))  # BST: 21:31 local, an hour
+    assert len(receiver.received) == 2  # earlier in UTC than the day before
     send_at(app, datetime(2026, 3, 29, 21, 31, tzinfo=UTC))  # 22:31 local: already sent
     assert len(receiver.received) == 2
     assert sends(app) == [(date(2026, 3, 28), "sent"), (date(2026, 3, 29), "sent")]
