@@ -28,9 +28,9 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 # After changing texts: extract them and add the new ones, untranslated, to every language.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k t -k tn:1,2 --no-location \
-		--project Limber --omit-header -o translations/messages.pot .
+		--no-wrap --omit-header -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
-		--no-fuzzy-matching --ignore-obsolete --omit-header
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 	$(FLASK) routines translations
 
 upgrade: $(VENV)/.installed $(MO_FILES)

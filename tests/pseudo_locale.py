@@ -22,7 +22,7 @@ from stretch_app.i18n import content as translated
 
 PSEUDO = "eo"
 OPEN, CLOSE = "[!! ", " !!]"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "t": None, "tn": (1, 2)}
 METHODS = [
     ("stretch_app/**.py", "python"),
