@@ -205,9 +205,17 @@ def test_a_reminder_without_a_routine_suggests_something_short_for_the_usual_are
         app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
     subscribe(user_client, receiver)
     add_reminder(user_client, routine=None)
-    send_at(app, at(MONDAY, 21, 31))
-    [message] = receiver.received
-    assert message.payload["url"].endswith("/play")
+    send_at(app, at(MONDAY, 21, 31))  # no sessions yet: legs, the default area
+    assert receiver.received[0].payload["url"] == "/routines/calf-reset/play"
+    for days_before in (1, 2):  # the back on Saturday and Sunday
+        started = at(MONDAY - timedelta(days=days_before), 9, 0)
+        assert user_client.post("/api/completions", json=completion_body(
+            routine="back-unwind", started_at=started.isoformat(),
+            ended_at=(started + timedelta(seconds=90)).isoformat(),
+            seconds_done=90)).status_code == 201
+    send_at(app, at(MONDAY + timedelta(days=1), 21, 31))
+    assert receiver.received[1].payload["url"] == "/routines/back-unwind/play"
+    assert receiver.received[1].payload["body"].startswith("Back unwind · ")
 
 
 def test_the_push_test_button_reaches_every_device(
