@@ -31,6 +31,9 @@ def test_history_after_sign_up_shows_the_guests_session_as_the_done_screen_did(
     expect(page.locator("#done-panel")).to_be_visible()
     held = page.locator("#done-time").inner_text()
     assert held != "0\u00a0s"
+    # Less than the routine's length: the done screen says what the figure counts.
+    expect(page.locator("#done-panel")).to_contain_text(
+        "Time stretching counts the holds, not getting ready or moving between poses.")
 
     # The done screen's own link: sign up, then land on /history while the queue still holds
     # the session, so the page is drawn before the server has it.
