@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..config import PROJECT_ROOT
@@ -110,16 +111,18 @@ def service_worker() -> Response:
 
 
 def manifest_data() -> dict[str, Any]:
+    from ..i18n import html_lang
+
     icon = asset_url
     return {
         "id": "/",
-        "name": "Limber: guided stretching",
+        "name": gettext("Limber: guided stretching"),
         "short_name": "Limber",
-        "description": (
+        "description": gettext(
             "Short guided stretching and gentle yoga routines for legs, abdomen and back "
             "that help prevent mild muscle cramps."
         ),
-        "lang": "en",
+        "lang": html_lang(),
         "dir": "ltr",
         "start_url": "/",
         "scope": "/",
@@ -142,11 +145,13 @@ def manifest_data() -> dict[str, Any]:
              "purpose": "any"},
         ],
         "shortcuts": [
-            {"name": "Cramp now", "short_name": "Cramp now",
-             "description": "One relief stretch for a cramp right now", "url": "/cramp-now",
+            {"name": gettext("Cramp now"), "short_name": gettext("Cramp now"),
+             "description": gettext("One relief stretch for a cramp right now"),
+             "url": "/cramp-now",
              "icons": [{"src": icon("icons/icon-192.png"), "sizes": "192x192",
                         "type": "image/png"}]},
-            {"name": "All routines", "short_name": "Routines", "url": "/routines",
+            {"name": gettext("All routines"), "short_name": gettext("Routines"),
+             "url": "/routines",
              "icons": [{"src": icon("icons/icon-192.png"), "sizes": "192x192",
                         "type": "image/png"}]},
         ],
@@ -159,6 +164,9 @@ def manifest() -> Response:
         json.dumps(manifest_data(), indent=1), mimetype="application/manifest+json"
     )
     response.headers["Cache-Control"] = "public, max-age=300"
+    # Written in the visitor's language: a shared cache must key on what chose it.
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
     return response
 
 
