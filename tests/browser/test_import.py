@@ -1,4 +1,4 @@
-"""Import from Settings on a phone: choose a file, check what it adds, then add it."""
+"""Import from Settings on a phone and a laptop: choose a file, check what it adds, then add it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_phone_previews_and_imports_a_csv_then_an_export(
-    new_page: Any, live_server: LiveServer, page_problems: PageProblems
+    new_page: Any, live_server: LiveServer, page_problems: PageProblems, device: str
 ) -> None:
     old = new_page("phone")
     login = f"old-{uuid.uuid4().hex[:8]}"
@@ -25,7 +25,8 @@ def test_a_phone_previews_and_imports_a_csv_then_an_export(
     export = old.request.get("/api/export").json()
     csv_text = old.request.get("/history/completions.csv").body()
 
-    page = new_page("phone")
+    page = new_page(device)
+    width = page.viewport_size["width"]
     sign_up(page, f"new-{uuid.uuid4().hex[:8]}")
     steps = [
         ("limber-sessions.csv", "text/csv", csv_text,
@@ -45,7 +46,7 @@ def test_a_phone_previews_and_imports_a_csv_then_an_export(
         expect(page.locator(".import-summary")).to_have_text(f"{adds} will be added{already}")
         button = page.get_by_role("button", name="Import", exact=True)
         box = button.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
         before = page.request.get("/api/export").json()
         button.click()
         expect(page.locator(".flash-success")).to_contain_text(f"Imported {name}: {adds} added")
