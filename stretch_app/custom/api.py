@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, jsonify, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
@@ -67,7 +68,7 @@ def _bad_input(exc: ValidationError | InputError) -> Any:
 
 
 def _missing() -> Any:
-    return json_error(404, "not_found", "No such routine of yours.")
+    return json_error(404, "not_found", _("No such routine of yours."))
 
 
 @bp.get("/poses")

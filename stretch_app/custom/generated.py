@@ -6,7 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalog import AREAS, POSITION_LABELS, POSITIONS, Catalog, Routine
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..catalog import AREAS, POSITIONS, Catalog, Routine
 from .generator import GeneratorError, generate
 from .routines import as_routine
 
@@ -18,6 +23,9 @@ MAX_SEED = 999_999
 _AREA_CODES = {"legs": "l", "abdomen": "a", "back": "b"}
 _PLACE_CODES = {"standing": "s", "chair": "c", "floor": "f", "bed": "b"}
 _LEVEL_CODES = {"gentle": "g", "moderate": "m"}
+# The places as they read inside a sentence: "…, standing or on a chair."
+_PLACE_WORDS = {"standing": _l("standing"), "chair": _l("on a chair"),
+                "floor": _l("on the floor"), "bed": _l("in bed")}
 _SLUG = re.compile(r"gen-([lab]{1,3})-([0-9]{1,2})-([scfb]{1,4})-([gm])-([0-9]{1,6})")
 
 
@@ -37,16 +45,18 @@ def choices(areas: Iterable[str], minutes: int, places: Iterable[str], level: st
     """Return checked, ordered choices; raise GeneratorError with a plain message if bad."""
     wanted = set(areas)
     if not wanted or not wanted <= set(AREAS):
-        raise GeneratorError(f"Pick at least one area: {', '.join(AREAS)}.")
+        raise GeneratorError(_("Pick at least one area: legs, abdomen or back."))
     allowed = set(places)
     if not allowed or not allowed <= set(POSITIONS):
-        raise GeneratorError(f"Pick at least one place: {', '.join(POSITIONS)}.")
+        raise GeneratorError(_("Pick at least one place: standing, chair, floor or bed."))
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise GeneratorError(f"Minutes must be from {MIN_MINUTES} to {MAX_MINUTES}.")
+        raise GeneratorError(_("Minutes must be from %(low)s to %(high)s.", low=MIN_MINUTES,
+                               high=MAX_MINUTES))
     if level not in (None, "gentle", "moderate"):
-        raise GeneratorError("Level must be gentle or moderate.")
+        raise GeneratorError(_("Level must be gentle or moderate."))
     if not 0 <= seed <= MAX_SEED:
-        raise GeneratorError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
+        raise GeneratorError(_("The seed must be a whole number from 0 to %(most)s.",
+                               most=MAX_SEED))
     return Choices(tuple(a for a in AREAS if a in wanted), minutes,
                    tuple(p for p in POSITIONS if p in allowed), level or "gentle", seed)
 
@@ -85,6 +95,14 @@ def generated_routine(c: Choices, catalog: Catalog) -> Routine:
 
 
 def _summary(c: Choices) -> str:
-    where = " or ".join(POSITION_LABELS[p].lower() for p in c.places)
-    return f"Made for you from the pose library: {c.minutes} minutes of {c.level} poses, " \
-           f"{where}."
+    where = format_list([str(_PLACE_WORDS[p]) for p in c.places], style="or",
+                        locale=get_locale() or "en")
+    if c.level == "moderate":
+        return ngettext(
+            "Made for you from the pose library: %(num)s minute of moderate poses, %(places)s.",
+            "Made for you from the pose library: %(num)s minutes of moderate poses, %(places)s.",
+            c.minutes, places=where)
+    return ngettext(
+        "Made for you from the pose library: %(num)s minute of gentle poses, %(places)s.",
+        "Made for you from the pose library: %(num)s minutes of gentle poses, %(places)s.",
+        c.minutes, places=where)

@@ -6,6 +6,10 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from ..catalog import AREAS, Pose, Step, expand_steps, total_seconds
 
 PREP_SECONDS = 10
@@ -18,6 +22,21 @@ PREFERRED = (20, 90)
 TOLERANCE = 0.10
 # Main poses flow from standing down to the floor, so nobody gets up and down again.
 _FLOW = ("standing", "chair", "seated", "kneeling", "lying")
+# Every set of areas has its own words, so each language can join and inflect them its way.
+_AREA_WORDS = {
+    ("legs",): _l("Legs"), ("abdomen",): _l("Abdomen"), ("back",): _l("Back"),
+    ("legs", "abdomen"): _l("Legs and abdomen"), ("legs", "back"): _l("Legs and back"),
+    ("abdomen", "back"): _l("Abdomen and back"),
+    ("legs", "abdomen", "back"): _l("Legs, abdomen and back"),
+}  # fmt: skip
+_NO_POSE_FOR = {
+    "legs": _l("No pose for the legs fits those choices: allow more places or choose other "
+               "areas."),
+    "abdomen": _l("No pose for the abdomen fits those choices: allow more places or choose "
+                  "other areas."),
+    "back": _l("No pose for the back fits those choices: allow more places or choose other "
+               "areas."),
+}
 
 
 @dataclass(frozen=True)
@@ -47,22 +66,22 @@ class GeneratorError(ValueError):
 def _check(areas: Sequence[str], minutes: int, level: str | None) -> tuple[str, ...]:
     """Return the chosen areas in AREAS order, or raise for a choice out of range."""
     if isinstance(areas, str) or not areas:
-        raise GeneratorError("Choose at least one area: legs, abdomen or back.")
+        raise GeneratorError(_("Choose at least one area: legs, abdomen or back."))
     if any(area not in AREAS for area in areas):
-        raise GeneratorError("Areas must be legs, abdomen or back.")
+        raise GeneratorError(_("Areas must be legs, abdomen or back."))
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise GeneratorError("Minutes must be a whole number from 3 to 30.")
+        raise GeneratorError(_("Minutes must be a whole number from 3 to 30."))
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise GeneratorError("Minutes must be a whole number from 3 to 30.")
+        raise GeneratorError(_("Minutes must be a whole number from 3 to 30."))
     if level not in (None, "gentle", "moderate"):
-        raise GeneratorError("Level must be gentle or moderate.")
+        raise GeneratorError(_("Level must be gentle or moderate."))
     return tuple(area for area in AREAS if area in areas)
 
 
 def _title(areas: tuple[str, ...], minutes: int) -> str:
     """Return e.g. "Legs, abdomen and back, 10 minutes"."""
-    words = areas[0] if len(areas) == 1 else f"{', '.join(areas[:-1])} and {areas[-1]}"
-    return f"{words.capitalize()}, {minutes} minutes"
+    return ngettext("%(areas)s, %(num)s minute", "%(areas)s, %(num)s minutes", minutes,
+                    areas=str(_AREA_WORDS[areas]))
 
 
 def _preferred(pose: Pose) -> int:
@@ -89,7 +108,7 @@ def _fit(poses: Sequence[Pose], target: int) -> list[int]:
     fixed = _length(poses, [0] * len(poses))
     budget = target - fixed
     low, high = 0.0, MAX_HOLD / MIN_HOLD + 1
-    for _ in range(40):  # bisection: the largest scale whose holds still fit the budget
+    for _step in range(40):  # bisection: the largest scale whose holds still fit the budget
         mid = (low + high) / 2
         if sum(n * _round(p * mid) for n, p in zip(sides, prefs, strict=True)) <= budget:
             low = mid
@@ -151,8 +170,7 @@ def _main(rng: random.Random, near: list[Pose], chosen: tuple[str, ...],
             continue
         pose = _pick(rng, tiers[area], used)
         if pose is None and not any(p and area in p.areas for p in ends):
-            raise GeneratorError(f"No pose for the {area} fits those choices: "
-                                 "allow more places or choose other areas.")
+            raise GeneratorError(str(_NO_POSE_FOR[area]))
         if pose is not None:
             main.append(pose)
             used.add(pose.id)
@@ -186,7 +204,7 @@ def generate(
     pool = [poses[k] for k in sorted(poses) if poses[k].level in levels and allowed(poses[k])]
     near = [p for p in pool if set(p.areas) & set(chosen)]
     if not near:
-        raise GeneratorError("No pose fits those choices: allow more places or areas.")
+        raise GeneratorError(_("No pose fits those choices: allow more places or areas."))
     rng = random.Random(seed)  # nosec B311 # a reproducible shuffle, not a secret
     target = minutes * 60
     opening, finish = _ends(rng, near, pool)
@@ -200,12 +218,22 @@ def generate(
     holds = _fit(sequence, target)
     total = _length(sequence, holds)
     if total < target * (1 - TOLERANCE):
-        harder = ", or the moderate level" if level != "moderate" else ""
-        raise GeneratorError(f"Too few poses fit those choices for {minutes} minutes: choose "
-                             f"fewer minutes, or allow more places or areas{harder}.")
+        if level != "moderate":
+            raise GeneratorError(ngettext(
+                "Too few poses fit those choices for %(num)s minute: choose fewer minutes, or "
+                "allow more places or areas, or the moderate level.",
+                "Too few poses fit those choices for %(num)s minutes: choose fewer minutes, or "
+                "allow more places or areas, or the moderate level.", minutes))
+        raise GeneratorError(ngettext(
+            "Too few poses fit those choices for %(num)s minute: choose fewer minutes, or "
+            "allow more places or areas.",
+            "Too few poses fit those choices for %(num)s minutes: choose fewer minutes, or "
+            "allow more places or areas.", minutes))
     if total > target * (1 + TOLERANCE):
-        raise GeneratorError(f"Those areas need more than {minutes} minutes: "
-                             "choose more minutes or fewer areas.")
+        raise GeneratorError(ngettext(
+            "Those areas need more than %(num)s minute: choose more minutes or fewer areas.",
+            "Those areas need more than %(num)s minutes: choose more minutes or fewer areas.",
+            minutes))
     return Generated(
         title=_title(chosen, minutes),
         level="moderate" if any(p.level == "moderate" for p in sequence) else "gentle",

@@ -6,12 +6,15 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..catalog import AREAS, POSITION_LABELS, POSITIONS
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..inputs import InputError
+from ..labels import AREA_LABELS, KIND_LABELS, label
 from ..views.common import catalog
 from .api import custom_json, pose_json, share_url
 from .generated import MAX_SEED, PREFIX, choices, choices_of, generated_routine, slug_for
@@ -30,8 +33,8 @@ from .store import (
 bp = Blueprint("custom", __name__)
 
 MINUTE_CHOICES = (3, 5, 10, 15, 20, 30)
-PRESETS = (("No floor", ("standing", "chair", "bed")), ("Chair only", ("chair",)),
-           ("In bed", ("bed",)))
+PRESETS = ((_l("No floor"), ("standing", "chair", "bed")), (_l("Chair only"), ("chair",)),
+           (_l("In bed"), ("bed",)))
 
 
 def ownership(slug: str) -> dict[str, Any]:
@@ -61,11 +64,13 @@ def _builder(routine: dict[str, Any] | None, routine_id: int | None, heading: st
         "routine": routine,
         "id": routine_id,
         "areas": list(AREAS),
-        "places": [{"value": p, "label": POSITION_LABELS[p]} for p in POSITIONS],
+        "places": [{"value": p, "label": str(POSITION_LABELS[p])} for p in POSITIONS],
         "limits": {"steps": MAX_STEPS, "min_hold": MIN_HOLD, "max_hold": MAX_HOLD},
         "list_url": url_for("custom.my_routines"),
     }
-    return render_template("custom/builder.html", data=data, heading=heading)
+    return render_template("custom/builder.html", data=data, heading=heading,
+                           area_names={a: label(AREA_LABELS, a) for a in AREAS},
+                           kind_names={p.kind: label(KIND_LABELS, p.kind) for p in poses})
 
 
 @bp.get("/my-routines")
@@ -73,7 +78,8 @@ def _builder(routine: dict[str, Any] | None, routine_id: int | None, heading: st
 def my_routines() -> Any:
     cat = catalog()
     rows = [(row, routine_of(row, cat)) for row in routines_of(current_user)]
-    return render_template("custom/index.html", rows=rows)
+    return render_template("custom/index.html", rows=rows,
+                           area_names={a: label(AREA_LABELS, a) for a in AREAS})
 
 
 @bp.get("/my-routines/new")
@@ -81,11 +87,11 @@ def my_routines() -> Any:
 def new_routine() -> Any:
     source = request.args.get("from", "")[:120]
     if not source:
-        return _builder(None, None, "New routine")
+        return _builder(None, None, _("New routine"))
     found = find_routine(source, current_user, catalog())
     if found is None:
-        abort(404, description="There is no routine to copy at this address.")
-    return _builder(copy_body(found, None), None, f"Copy of {found.title}")
+        abort(404, description=_("There is no routine to copy at this address."))
+    return _builder(copy_body(found, None), None, _("Copy of %(title)s", title=found.title))
 
 
 @bp.get("/my-routines/<int:routine_id>/edit")
@@ -93,17 +99,17 @@ def new_routine() -> Any:
 def edit_routine(routine_id: int) -> Any:
     row = owned_routine(current_user, routine_id)
     if row is None:
-        abort(404, description="You have no routine at this address.")
-    return _builder(custom_json(row), row.id, f"Edit {row.title}")
+        abort(404, description=_("You have no routine at this address."))
+    return _builder(custom_json(row), row.id, _("Edit %(title)s", title=row.title))
 
 
 @bp.post("/routines/<slug>/copy")
 @login_required
 def save_copy(slug: str) -> Any:
-    ConfirmForm().validate_on_submit() or abort(400, description="The form expired: try again.")
+    ConfirmForm().validate_on_submit() or abort(400, description=_("The form expired: try again."))
     found = find_routine(slug, current_user, catalog())
     if found is None:
-        abort(404, description="There is no routine at this address.")
+        abort(404, description=_("There is no routine at this address."))
     own = owned_routine(current_user, custom_id_of(slug) or 0)
     body = copy_body(found, own.note or None if own else None)
     if slug.startswith(PREFIX):
@@ -115,7 +121,7 @@ def save_copy(slug: str) -> Any:
         flash(exc.message, "error")
         return redirect(url_for("pages.routine", slug=slug))
     db.session.commit()
-    flash(f"Saved “{row.title}” to your routines.", "success")
+    flash(_("Saved “%(title)s” to your routines.", title=row.title), "success")
     return redirect(url_for("pages.routine", slug=f"my-{row.id}"))
 
 
@@ -124,14 +130,15 @@ def save_copy(slug: str) -> Any:
 def delete_routine(routine_id: int) -> Any:
     row = owned_routine(current_user, routine_id)
     if row is None:
-        abort(404, description="You have no routine at this address.")
+        abort(404, description=_("You have no routine at this address."))
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("custom/delete.html", row=row, form=form)
     title = row.title
     db.session.delete(row)
     db.session.commit()
-    flash(f"Deleted “{title}”. Sessions you played stay in your history.", "success")
+    flash(_("Deleted “%(title)s”. Sessions you played stay in your history.", title=title),
+          "success")
     return redirect(url_for("custom.my_routines"))
 
 
@@ -140,13 +147,13 @@ def delete_routine(routine_id: int) -> Any:
 def share(routine_id: int) -> Any:
     row = owned_routine(current_user, routine_id)
     if row is None:
-        abort(404, description="You have no routine at this address.")
-    ConfirmForm().validate_on_submit() or abort(400, description="The form expired: try again.")
+        abort(404, description=_("You have no routine at this address."))
+    ConfirmForm().validate_on_submit() or abort(400, description=_("The form expired: try again."))
     stop = request.form.get("stop") == "1"
     row.share_token = None if stop else (row.share_token or new_share_token())
     db.session.commit()
-    flash("The link no longer works." if stop else
-          "Anyone with the link can now open and play this routine.", "success")
+    flash(_("The link no longer works.") if stop else
+          _("Anyone with the link can now open and play this routine."), "success")
     return redirect(url_for("pages.routine", slug=f"my-{row.id}"))
 
 
@@ -172,7 +179,9 @@ def _fresh_seed() -> int:
 
 
 def _generator_page(form: dict[str, Any], error: str | None) -> Any:
-    return render_template("custom/generate.html", form=form, error=error, areas=AREAS,
-                           places=[(p, POSITION_LABELS[p]) for p in POSITIONS],
-                           presets=PRESETS, minute_choices=MINUTE_CHOICES)
+    return render_template("custom/generate.html", form=form, error=error,
+                           areas=[(a, label(AREA_LABELS, a)) for a in AREAS],
+                           places=[(p, str(POSITION_LABELS[p])) for p in POSITIONS],
+                           presets=[(str(name), chosen) for name, chosen in PRESETS],
+                           minute_choices=MINUTE_CHOICES)
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -39,7 +41,7 @@ _HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufef
 
 def _plain(value: str) -> str:
     if _HIDDEN.search(value) or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("must be plain text on one line")
+        raise ValueError(_("must be plain text on one line"))
     return value
 
 
@@ -87,13 +89,16 @@ def checked_steps(data: CustomRoutineIn, poses: Mapping[str, Pose]) -> list[dict
         pose = poses.get(step.pose)
         if pose is None:
             raise InputError(f"steps[{index}].pose",
-                             f"Step {index + 1}: there is no pose called '{step.pose[:80]}'.")
+                             _("Step %(n)s: there is no pose called “%(pose)s”.", n=index + 1,
+                               pose=step.pose[:80]))
         seconds = step.seconds if step.seconds is not None else pose.hold_seconds
         steps.append({"pose": pose.id, "seconds": seconds, "note": step.note or None})
     total = length_of(steps, data.prep_seconds, data.transition_seconds, poses)
     if total > MAX_ROUTINE_SECONDS:
-        raise InputError("steps", f"The routine would last {total // 60} minutes; "
-                                  f"{MAX_ROUTINE_SECONDS // 60} is the most.")
+        raise InputError("steps", ngettext(
+            "The routine would last %(num)s minute; %(most)s is the most.",
+            "The routine would last %(num)s minutes; %(most)s is the most.", total // 60,
+            most=MAX_ROUTINE_SECONDS // 60))
     return steps
 
 
@@ -113,8 +118,8 @@ def as_routine(slug: str, title: str, note: str | None, level: str, prep: int, t
                     for s in steps if s.get("pose") in poses)
     covered = {area for s in written for area in poses[s.pose_id].areas}
     distinct = len({s.pose_id for s in written})
-    plural = "" if distinct == 1 else "s"
-    summary = summary or note or f"Your own routine of {distinct} pose{plural}."
+    summary = summary or note or ngettext("Your own routine of %(num)s pose.",
+                                          "Your own routine of %(num)s poses.", distinct)
     return Routine(
         slug=slug, title=title, summary=summary,
         areas=tuple(a for a in AREAS if a in covered), situations=(), level=level,

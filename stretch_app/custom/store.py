@@ -6,6 +6,7 @@ import secrets
 import uuid
 from typing import Any
 
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -93,8 +94,8 @@ def save_routine(user: User, data: CustomRoutineIn, catalog: Catalog,
             .where(CustomRoutine.user_id == user.id)
         ).scalar_one()
         if count >= MAX_ROUTINES:
-            raise InputError("body", f"At most {MAX_ROUTINES} routines per person: "
-                                     "delete one you no longer use first.", 422)
+            raise InputError("body", _("At most %(most)s routines per person: delete one you "
+                                       "no longer use first.", most=MAX_ROUTINES), 422)
         row = CustomRoutine(user_id=user.id, client_id=str(uuid.uuid4()))
         db.session.add(row)
     row.title = data.title
@@ -110,7 +111,7 @@ def save_routine(user: User, data: CustomRoutineIn, catalog: Catalog,
 def copy_body(routine: Routine, note: str | None) -> dict[str, Any]:
     """Return the builder's body for a copy of any routine (built-in, own or shared)."""
     return {
-        "title": f"{routine.title[:50]} (my copy)",
+        "title": _("%(title)s (my copy)", title=routine.title[:50]),
         "note": note,
         "level": routine.level,
         "prep_seconds": routine.prep_seconds,
@@ -150,7 +151,8 @@ def import_routines(user: User, items: list[dict[str, Any]], catalog: Catalog
     for index, item in enumerate(items):
         client_id = item.get("id") if isinstance(item, dict) else None
         if not isinstance(client_id, str) or not CLIENT_ID.fullmatch(client_id):
-            raise InputError(f"routines[{index}].id", "every routine needs its id (a UUID)")
+            raise InputError(f"routines[{index}].id",
+                             _("every routine needs its id (a UUID)"))
         client_id = str(uuid.UUID(client_id))
         try:
             data = CustomRoutineIn.model_validate({k: v for k, v in item.items() if k != "id"})
