@@ -26,6 +26,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from stretch_app.extensions import db
+from stretch_app.reminders.cli import reminders_cli
 
 from .helpers import FIXTURE_CONTENT, ROOT, sign_up
 from .push_receiver import PushReceiver
@@ -116,6 +117,23 @@ def test_the_loop_sends_what_falls_due_each_round_until_stopped(
     assert [m.payload["url"] for m in receiver.received] == [
         "/routines/calf-reset/play", "/routines/back-unwind/play"]
     assert all(m.problems == [] for m in receiver.received)
+
+
+@pytest.mark.parametrize(("at", "says"), [
+    ("tonight", "write an ISO 8601 instant"),
+    ("2026-12-03T21:30:00", "give the instant a UTC offset"),
+])
+def test_send_at_a_bad_instant_says_how_to_write_one(app: Flask, at: str, says: str) -> None:
+    result = app.test_cli_runner().invoke(reminders_cli, ["send", "--at", at])
+    assert result.exit_code == 2
+    assert says in result.output
+
+
+def test_send_at_an_instant_with_z_reports_what_it_did(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(reminders_cli, ["send", "--at", "2026-12-03T21:30:00Z"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == ("0 sent, 0 quiet, 0 without a device, 0 failed, "
+                                     "0 sent by another run.")
 
 
 def free_port() -> int:
