@@ -162,6 +162,19 @@ def test_a_reminder_keeps_its_local_time_when_the_clocks_change(
     assert sends(app) == [(date(2026, 3, 28), "sent"), (date(2026, 3, 29), "sent")]
 
 
+def test_moving_a_reminder_later_the_same_day_does_not_send_it_twice(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    made = add_reminder(user_client, time="08:00")
+    send_at(app, at(MONDAY, 8, 1))
+    moved = user_client.put(f"/api/reminders/{made['id']}", json={**BEDTIME, "time": "21:30"})
+    assert moved.status_code == 200
+    send_at(app, at(MONDAY, 21, 31))
+    send_at(app, at(MONDAY + timedelta(days=1), 21, 31))
+    assert len(receiver.received) == 2  # Monday at 08:00, Tuesday at 21:30
+    assert sends(app) == [(MONDAY, "sent"), (MONDAY + timedelta(days=1), "sent")]
+
+
 def test_runs_racing_each_other_send_exactly_one(
         app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
     subscribe(user_client, receiver)
