@@ -357,6 +357,18 @@ def occurrences(ics: bytes, start: datetime, end: datetime) -> list[datetime]:
     return [e["DTSTART"].dt for e in recurring_ical_events.of(calendar).between(start, end)]
 
 
+# A Saturday and Sunday reminder at 21:30 in London, around each clock change of 2027:
+# (from, to, local dates, UTC times). The clocks go forward on 28 March, back on 31 October.
+CLOCK_CHANGES = [
+    ("2027-03-20", "2027-04-05",
+     ["2027-03-20", "2027-03-21", "2027-03-27", "2027-03-28", "2027-04-03", "2027-04-04"],
+     ["21:30"] * 3 + ["20:30"] * 3),
+    ("2027-10-23", "2027-11-08",
+     ["2027-10-23", "2027-10-24", "2027-10-30", "2027-10-31", "2027-11-06", "2027-11-07"],
+     ["20:30"] * 3 + ["21:30"] * 3),
+]
+
+
 def test_the_calendar_file_repeats_at_local_time_across_the_clock_change(
         user_client: FlaskClient) -> None:
     made = add_reminder(user_client, days=[6, 7])
@@ -373,12 +385,11 @@ def test_the_calendar_file_repeats_at_local_time_across_the_clock_change(
     [alarm] = event.walk("VALARM")
     assert alarm["ACTION"] == "DISPLAY" and alarm["DESCRIPTION"]
     assert alarm["TRIGGER"].dt == timedelta(0)
-    found = occurrences(ics, datetime(2027, 3, 20), datetime(2027, 4, 5))
-    assert [(d.date(), d.hour, d.minute) for d in found] == [
-        (date(2027, 3, 20), 21, 30), (date(2027, 3, 21), 21, 30), (date(2027, 3, 27), 21, 30),
-        (date(2027, 3, 28), 21, 30), (date(2027, 4, 3), 21, 30), (date(2027, 4, 4), 21, 30)]
-    utc_hours = [d.astimezone(UTC).hour for d in found]
-    assert utc_hours == [21, 21, 21, 20, 20, 20]  # the clocks go forward on 28 March 2027
+    for start, end, days, utc_times in CLOCK_CHANGES:
+        found = occurrences(ics, datetime.fromisoformat(start), datetime.fromisoformat(end))
+        assert [d.date().isoformat() for d in found] == days
+        assert {(d.hour, d.minute) for d in found} == {(21, 30)}
+        assert [d.astimezone(UTC).strftime("%H:%M") for d in found] == utc_times
 
 
 def test_a_private_feed_link_reads_without_signing_in_until_revoked(
@@ -411,11 +422,10 @@ def test_a_second_parser_reads_the_same_occurrences(user_client: FlaskClient,
     path = tmp_path / "reminder.ics"
     path.write_bytes(user_client.get(made["calendar_url"]).get_data())
     script = ROOT / "tests" / "ics_occurrences.mjs"
-    out = subprocess.run([node, str(script), str(path), "2027-03-20", "2027-04-05"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60, check=True)
-    found = json.loads(out.stdout)
-    assert [o["local"] for o in found] == [
-        "2027-03-20T21:30:00", "2027-03-21T21:30:00", "2027-03-27T21:30:00",
-        "2027-03-28T21:30:00", "2027-04-03T21:30:00", "2027-04-04T21:30:00"]
-    assert [o["utc"][11:16] for o in found] == ["21:30"] * 3 + ["20:30"] * 3
-    assert {o["alarm"] for o in found} == {"DISPLAY"}
+    for start, end, days, utc_times in CLOCK_CHANGES:
+        out = subprocess.run([node, str(script), str(path), start, end], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=True)
+        found = json.loads(out.stdout)
+        assert [o["local"] for o in found] == [f"{day}T21:30:00" for day in days]
+        assert [o["utc"][11:16] for o in found] == utc_times
+        assert {o["alarm"] for o in found} == {"DISPLAY"}
