@@ -10,10 +10,13 @@ cannot make, so the test records the worker's openWindow and focus calls instead
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from stretch_app.reminders.sending import payload_for
 
 from .conftest import LiveServer
 from .helpers import wait_until
@@ -104,6 +107,21 @@ def test_a_push_shows_the_reminder_and_a_click_opens_the_player(
 
     clicked = pushed.click("reminder-7")
     assert clicked == {"calls": [["open", f"{live_server.url}{PLAYER}"]], "left": 0, "jobs": 1}
+
+
+def test_the_servers_own_reminder_says_what_to_do_and_opens_its_player(
+    pushed: PushedWorker, live_server: LiveServer
+) -> None:
+    app = live_server.app
+    routine = app.extensions["limber_catalog"].routines["quick-calf-reset"]
+    with app.test_request_context("/"):
+        payload = payload_for(routine, 9, date(2026, 12, 3))  # what `flask reminders send` posts
+    pushed.push(json.dumps(payload))
+    shown = pushed.shown(payload["tag"])
+    assert shown["title"] == "Time to stretch"
+    assert shown["body"] == payload["body"]
+    assert shown["body"].startswith(f"{routine.title} · ") and shown["body"].endswith("start.")
+    assert pushed.click(payload["tag"])["calls"] == [["open", f"{live_server.url}{PLAYER}"]]
 
 
 def test_a_click_focuses_a_window_already_on_the_player(
