@@ -15,7 +15,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 W, H = 330, 230
@@ -38,6 +38,11 @@ def _page_html(ids: list[str], labels: dict[str, str], dark: bool, columns: int 
         f"grid-template-columns:repeat({columns},{W}px);gap:8px}}figure{{margin:0}}"
         f"img{{display:block;outline:1px solid #8884}}figcaption{{height:18px}}</style>{cells}"
     )
+
+
+def _wait_for_pictures(page: Page) -> None:
+    """Wait until every picture is decoded: the load event can come before an SVG is painted."""
+    page.evaluate("Promise.all([...document.images].map((image) => image.decode()))")
 
 
 def main() -> None:
@@ -65,6 +70,7 @@ def main() -> None:
             numbers = random.sample(range(100, 1000), len(ids))
             sheet.write_text(_page_html(ids, {}, args.dark), encoding="utf-8")
             page.goto(sheet.as_uri())
+            _wait_for_pictures(page)
             images = page.locator("img")
             for n, image in zip(numbers, images.all(), strict=True):
                 image.screenshot(path=args.out / f"{n}.png")
@@ -74,6 +80,7 @@ def main() -> None:
             page.set_viewport_size({"width": args.columns * (W + 8) + 8, "height": 400})
             sheet.write_text(_page_html(ids, names, args.dark, args.columns), encoding="utf-8")
             page.goto(sheet.as_uri())
+            _wait_for_pictures(page)
             page.screenshot(path=args.out, full_page=True)
         browser.close()
 
