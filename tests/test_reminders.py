@@ -403,9 +403,15 @@ def test_a_private_feed_link_reads_without_signing_in_until_revoked(
     assert b"sam" not in opened.get_data()
     signed_in = user_client.post("/login", data={"login": "sam", "password": PASSWORD})
     assert signed_in.status_code in (302, 303)
+    # A new link replaces the old one, which stops working at once.
+    renewed = user_client.post(f"/api/reminders/{made['id']}/feed").get_json()["feed_url"]
+    new_path = renewed.removeprefix("http://localhost")
+    assert new_path != path and len(new_path.rsplit("/", 1)[1]) >= 43 + len(".ics")
+    assert user_client.get(path).status_code == 404
+    assert user_client.get(new_path).status_code == 200
     assert user_client.delete(f"/api/reminders/{made['id']}/feed").status_code == 204
     user_client.post("/logout")
-    assert user_client.get(path).status_code == 404
+    assert user_client.get(new_path).status_code == 404
     assert user_client.get("/reminders/feed/" + "x" * 43 + ".ics").status_code == 404
     # Not a token at all (a NUL byte would make PostgreSQL refuse the query): also just a 404.
     assert user_client.get("/reminders/feed/" + "x%00" * 11 + ".ics").status_code == 404
