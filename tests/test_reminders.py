@@ -162,6 +162,18 @@ def test_a_reminder_keeps_its_local_time_when_the_clocks_change(
     assert sends(app) == [(date(2026, 3, 28), "sent"), (date(2026, 3, 29), "sent")]
 
 
+def test_a_reminder_turned_off_stays_quiet_until_turned_on(
+        app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
+    subscribe(user_client, receiver)
+    made = add_reminder(user_client, enabled=False)
+    send_at(app, at(MONDAY, 21, 31))
+    assert receiver.received == [] and sends(app) == []
+    on = user_client.put(f"/api/reminders/{made['id']}", json={**BEDTIME, "enabled": True})
+    assert on.status_code == 200
+    send_at(app, at(MONDAY + timedelta(days=1), 21, 31))
+    assert len(receiver.received) == 1
+
+
 def test_moving_a_reminder_later_the_same_day_does_not_send_it_twice(
         app: Flask, user_client: FlaskClient, receiver: PushReceiver) -> None:
     subscribe(user_client, receiver)
