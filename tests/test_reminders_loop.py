@@ -8,6 +8,7 @@ loopback push service for the message.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,11 +25,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
 from stretch_app.extensions import db
 from stretch_app.reminders.cli import reminders_cli
 
-from .helpers import FIXTURE_CONTENT, ROOT, sign_up
+from .helpers import FIXTURE_CONTENT, ON_POSTGRES, ROOT, sign_up
 from .push_receiver import PushReceiver
 
 
@@ -62,12 +64,52 @@ def prepared(make_app: Callable[..., Flask], tmp_path: Path,
     made = client.post("/api/reminders", json={
         "days": [1, 2, 3, 4, 5, 6, 7], "time": minutes_ago(1), "routine": "calf-reset"})
     assert made.status_code == 201
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}",
+    return app, process_env(tmp_path, f"sqlite:///{database}")
+
+
+def process_env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    """Return the environment a `flask` process needs to use the test's database."""
+    env = {**os.environ, "DATABASE_URL": database_url,
            "LIMBER_INSTANCE_PATH": str(tmp_path / "instance"),
            "LIMBER_CONTENT_DIR": str(FIXTURE_CONTENT), "PYTHONUNBUFFERED": "1"}
     for name in ("LIMBER_ENV", "FLASK_DEBUG", "FLASK_APP", "SECRET_KEY"):
         env.pop(name, None)
-    return app, env
+    return env
+
+
+SUMMARY = re.compile(r"(\d+) sent, (\d+) quiet, (\d+) without a device, (\d+) failed, "
+                     r"(\d+) sent by another run\.")
+
+
+def test_send_runs_in_separate_processes_send_exactly_one(
+        make_app: Callable[..., Flask], tmp_path: Path, receiver: PushReceiver) -> None:
+    # On PostgreSQL (make test-postgres) the processes share this test's schema there.
+    if ON_POSTGRES:
+        app = make_app()
+        url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).update_query_dict(
+            {"options": f"-csearch_path={app.config['LIMBER_TEST_SCHEMA']}"})
+        database_url = url.render_as_string(hide_password=False)
+    else:
+        database_url = f"sqlite:///{tmp_path / 'race.db'}"
+        app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
+    client = app.test_client()
+    sign_up(client)
+    flat = receiver.subscription()
+    assert client.post("/api/push-subscriptions", json={"endpoint": flat["endpoint"], "keys": {
+        "p256dh": flat["p256dh"], "auth": flat["auth"]}}).status_code == 201
+    assert client.post("/api/reminders", json={
+        "days": [1], "time": "21:30", "routine": "calf-reset"}).status_code == 201
+    command = [sys.executable, "-m", "flask", "--app", "stretch_app", "reminders", "send",
+               "--at", "2026-11-02T21:31:00Z"]  # a Monday: 21:30 in London is 21:30 UTC
+    env = process_env(tmp_path, database_url)
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    totals = [sum(int(SUMMARY.search(out).group(n)) for out in outputs)  # type: ignore[union-attr]
+              for n in (1, 5)]
+    assert totals == [1, 2], outputs  # one sent it; the other two found it claimed
+    assert len(receiver.received) == 1 and receiver.received[0].problems == []
 
 
 def wait_for(check: Callable[[], Any], what: str, seconds: float = 30) -> Any:
