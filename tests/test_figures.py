@@ -202,6 +202,34 @@ def test_happy_baby_holds_its_feet_up_and_knees_to_chest_hugs_its_shins(side: st
     assert _off_segment(hand, knee, ankle) < 4 and math.dist(hand, knee) < 10  # below the knee
 
 
+def test_bridge_lies_face_up_with_arms_long_on_the_floor() -> None:
+    # A blind check read the bridge as kneeling, like thread the needle.
+    bridge = _joints("bridge")
+    assert bridge["shoulder"][1] < 12 and bridge["head"][1] < 14  # shoulders and head down
+    for side in ("near", "far"):
+        elbow, hand = bridge[f"{side}_elbow"], bridge[f"{side}_hand"]
+        assert elbow[1] < 6 and hand[1] < 6  # the arms lie on the floor ...
+        assert hand[0] > bridge["shoulder"][0] + 30  # ... reaching toward the feet
+    knee, ankle = bridge["near_knee"], bridge["near_ankle"]
+    assert abs(knee[0] - ankle[0]) < 2  # shin upright, foot under the knee
+    assert _off_segment(bridge["hip"], bridge["shoulder"], knee) < 1.5  # one straight slope
+    assert bridge["hip"][1] > 20 and knee[1] > bridge["hip"][1]  # hips lifted, knees highest
+
+
+def test_chair_cat_cow_holds_still_in_cow_and_the_upper_back_stretch_reaches_forward() -> None:
+    # A blind check saw two rounded backs on a chair.
+    cow, reach = _joints("chair-cat-cow"), _joints("upper-back-stretch")
+    middle = ((cow["hip"][0] + cow["shoulder"][0]) / 2, (cow["hip"][1] + cow["shoulder"][1]) / 2)
+    assert cow["control"][0] > middle[0] + 5  # the back arches: the spine bows forward
+    assert cow["head"][1] > cow["shoulder"][1] + 15  # chest lifted, head up
+    for side in ("near", "far"):
+        assert math.dist(cow[f"{side}_hand"], cow[f"{side}_knee"]) < 8  # hands on the knees
+        hand = reach[f"{side}_hand"]
+        assert hand[0] > reach[f"{side}_knee"][0] and hand[1] > reach["shoulder"][1] - 8
+    middle = (reach["hip"][0] + reach["shoulder"][0]) / 2
+    assert reach["control"][0] < middle - 5  # the upper back stretch rounds
+
+
 def _bend(joints: dict[str, tuple[float, float]], side: str) -> float:
     """Return how many degrees a leg bends at the knee (0 is straight)."""
     hip, knee, ankle = (joints[j] for j in ("hip", f"{side}_knee", f"{side}_ankle"))
