@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import case, delete, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -37,9 +39,9 @@ def hash_password(password: str) -> str:
 def password_problem(password: str) -> str | None:
     """Return why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+        return _("Use at least %(num)s characters.", num=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Use at most {MAX_PASSWORD} characters."
+        return _("Use at most %(num)s characters.", num=MAX_PASSWORD)
     return None
 
 
@@ -194,7 +196,9 @@ def init_auth(app: Flask) -> None:
     """Wire Flask-Login: user loading with session versions, and the absolute lifetime."""
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
+    # Flashed as text: a session cannot store a lazy string, so it is read in the request first.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     # Made now: the first unknown name in a worker would otherwise also pay for making it, and
@@ -205,7 +209,7 @@ def init_auth(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:
         if request.path.startswith("/api/"):
-            body = {"error": {"code": "unauthorized", "message": "Sign in first."}}
+            body = {"error": {"code": "unauthorized", "message": _("Sign in first.")}}
             return jsonify(body), 401
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 

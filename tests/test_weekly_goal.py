@@ -63,8 +63,8 @@ def test_raising_the_goal_keeps_last_week_met(app: Flask, user_client: FlaskClie
     assert stats["weekly_goal"] == 5
     assert stats["weekly_streak"] == 1  # last week met its goal of 2
     html = user_client.get("/history").get_data(as_text=True)
-    assert ('data-stat="weekly_streak">1</span><span class="stat-label">week'
-            '<span data-stat-plural="weekly_streak"></span> meeting') in html
+    assert ('data-stat="weekly_streak">1</span><span class="stat-label">week meeting your goal'
+            '</span>') in html
 
     # Saving the settings again without a change, or lowering the goal, keeps it so.
     save_goal(user_client, 5)

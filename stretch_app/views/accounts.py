@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -59,7 +60,7 @@ def signup() -> Any:
         password_hash = hash_password(form.password.data)
         exists = db.session.execute(db.select(User.id).where(User.login == login)).first()
         if exists:
-            form.login.errors.append("That name is taken. Choose another, or sign in.")
+            form.login.errors.append(_("That name is taken. Choose another, or sign in."))
         else:
             user = User(login=login, password_hash=password_hash,
                         time_zone=form.time_zone.data)
@@ -70,12 +71,12 @@ def signup() -> Any:
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
-                form.login.errors.append("That name is taken. Choose another, or sign in.")
+                form.login.errors.append(_("That name is taken. Choose another, or sign in."))
             else:
                 session.clear()
                 login_user(user)
                 start_session()
-                flash("Welcome to Limber! Your sessions will now be saved.", "success")
+                flash(_("Welcome to Limber! Your sessions will now be saved."), "success")
                 return redirect(_safe_next(request.args.get("next")))
     if form.is_submitted():
         status = 422
@@ -94,8 +95,8 @@ def login() -> Any:
             db.session.commit()
             raise TooManyRequests(
                 # The same words for every name: a 429 must not tell which accounts exist.
-                description="Too many failed sign-ins with this name. "
-                "Wait a few minutes and try again.",
+                description=_("Too many failed sign-ins with this name. "
+                              "Wait a few minutes and try again."),
                 retry_after=result.retry_after,
             )
         db.session.commit()
@@ -104,7 +105,7 @@ def login() -> Any:
             login_user(result.user, remember=form.remember.data)
             start_session()
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("That name and password do not match.")
+        form.password.errors.append(_("That name and password do not match."))
         status = 401
     elif form.is_submitted():
         status = 422
@@ -125,7 +126,7 @@ def logout() -> Any:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out." if not everywhere else "You are signed out on every device.",
+    flash(_("You are signed out.") if not everywhere else _("You are signed out on every device."),
           "info")
     return redirect(url_for("pages.home"))
 
@@ -145,7 +146,7 @@ def settings() -> Any:
             record_goal_change(user, previous, today_for(user, datetime.now(UTC)))
             refresh_streaks(user)  # the weekly goal decides which weeks count
             db.session.commit()
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("accounts.settings"))
         status = 422
     return render_template(
@@ -173,9 +174,9 @@ def change_password() -> Any:
             session.clear()
             login_user(user)
             start_session()
-            flash("Password changed. Other devices have been signed out.", "success")
+            flash(_("Password changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.settings"))
-        form.current.errors.append("That is not your current password.")
+        form.current.errors.append(_("That is not your current password."))
     return render_template(
         "accounts/settings.html",
         form=SettingsForm(obj=user),
@@ -196,10 +197,10 @@ def delete_account() -> Any:
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Your account and all its data have been deleted.", "info")
+        flash(_("Your account and all its data have been deleted."), "info")
         return redirect(url_for("pages.home"))
     if form.is_submitted():
-        form.password.errors.append("Enter your password to delete your account.")
+        form.password.errors.append(_("Enter your password to delete your account."))
     return render_template(
         "accounts/settings.html",
         form=SettingsForm(obj=user),
@@ -231,9 +232,9 @@ def import_confirm() -> Any:
 def _import_step(data: bytes, name: str, confirm: bool) -> Any:
     """Check and import a file as POST /api/import does; keep it only when confirmed."""
     if not ConfirmForm().validate_on_submit():
-        return _import_page(problem="The page had expired. Choose the file again."), 400
+        return _import_page(problem=_("The page had expired. Choose the file again.")), 400
     if not data:
-        return _import_page(problem="Choose a file to import."), 422
+        return _import_page(problem=_("Choose a file to import.")), 422
     user = db.get_or_404(User, current_user.id)
     doc = None
     try:
@@ -246,7 +247,9 @@ def _import_step(data: bytes, name: str, confirm: bool) -> Any:
         db.session.rollback()  # the preview runs the import itself, so it can never differ
         return _import_page(result=result, doc=doc, name=name, content=data.decode("utf-8-sig"))
     db.session.commit()
-    flash(f"Imported {name or 'the file'}: {import_summary(result, done=True)}", "success")
+    summary = import_summary(result, done=True)
+    flash(_("Imported %(name)s: %(summary)s", name=name, summary=summary) if name
+          else _("Imported the file: %(summary)s", summary=summary), "success")
     return redirect(url_for("accounts.settings"), 303)
 
 

@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..charts import heatmap, weekly_bars
 from ..completions import completion_json, list_completions, recent_completions
+from ..diary.entries import AREA_LABELS
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..inputs import InputError, parse_date, today_for
@@ -61,6 +64,7 @@ def history() -> Any:
         kinds=[(k, DAY_OFF_LABELS[k]) for k in DAY_OFF_KINDS],
         form=ConfirmForm(),
         active_in_calendar=sum(1 for c in cells if c.state == "active"),
+        area_labels=AREA_LABELS,
     )
 
 
@@ -69,19 +73,19 @@ def history() -> Any:
 def mark_day_off() -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return redirect(url_for("history.history")), 303
     today = today_for(current_user, datetime.now(UTC))
     try:
         day = parse_date(request.form.get("day"), "day")
         if day is None:
-            raise InputError("day", "choose a date")
+            raise InputError("day", _("choose a date"))
         set_day_off(current_user, day, request.form.get("kind", ""), today)
     except InputError as exc:
-        flash(f"Could not mark that day: {exc.message}.", "error")
+        flash(_("Could not mark that day: %(reason)s.", reason=exc.message), "error")
         return redirect(url_for("history.history")), 303
     db.session.commit()
-    flash(f"{day.strftime('%a %d %b')} is marked as a day off.", "success")
+    flash(_("%(day)s is marked as a day off.", day=format_date(day, "EEE dd MMM")), "success")
     return redirect(url_for("history.history")), 303
 
 
@@ -90,16 +94,16 @@ def mark_day_off() -> Any:
 def unmark_day_off(day: str) -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return redirect(url_for("history.history")), 303
     try:
         parsed = parse_date(day, "day")
     except InputError:
         parsed = None
     if parsed is None or not clear_day_off(current_user, parsed):
-        abort(404, description="There is no day off on that date.")
+        abort(404, description=_("There is no day off on that date."))
     db.session.commit()
-    flash(f"{parsed.strftime('%a %d %b')} is no longer a day off.", "success")
+    flash(_("%(day)s is no longer a day off.", day=format_date(parsed, "EEE dd MMM")), "success")
     return redirect(url_for("history.history")), 303
 
 
