@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -60,7 +62,7 @@ class SettingsDoc(BaseModel):
     @classmethod
     def _zone(cls, value: str) -> str:
         if not is_valid_zone(value):
-            raise ValueError("must be an IANA time zone name")
+            raise ValueError(_("must be an IANA time zone name"))
         return value
 
 
@@ -74,7 +76,7 @@ class CompletionDoc(CompletionIn):
     @classmethod
     def _date_text(cls, value: Any) -> Any:
         if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-            raise ValueError("must be a date like 2026-01-31")
+            raise ValueError(_("must be a date like 2026-01-31"))
         return value
 
 
@@ -88,7 +90,7 @@ class DayOffDoc(BaseModel):
     @classmethod
     def _date_text(cls, value: Any) -> Any:
         if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-            raise ValueError("must be a date like 2026-01-31")
+            raise ValueError(_("must be a date like 2026-01-31"))
         return value
 
 
@@ -169,7 +171,7 @@ def _import_cramps(user: User, items: list[dict[str, Any]], now: datetime) -> di
         except InputError as exc:
             raise ImportProblem(f"cramps[{index}].{exc.field}", exc.message) from None
         if client_id is None:
-            raise ImportProblem(f"cramps[{index}].id", "every entry needs its id")
+            raise ImportProblem(f"cramps[{index}].id", _("every entry needs its id"))
         found = existing.get(client_id)
         if found is None:
             entry = CrampEntry(user_id=user.id, client_id=client_id, **data.columns())
@@ -210,10 +212,10 @@ def import_user(user: User, doc: ExportDoc | SessionsCsv, now: datetime) -> dict
         # As POST /api/completions: no sessions from the future (years like 9999 would also
         # overflow the local date below).
         if item.started_at > now + FUTURE_SLACK:
-            raise ImportProblem(f"completions[{index}].started_at", "is in the future")
+            raise ImportProblem(f"completions[{index}].started_at", _("is in the future"))
         if local_date_of(item.started_at, item.time_zone) != item.local_date:
             raise ImportProblem(f"completions[{index}].local_date",
-                               "does not match started_at in time_zone")
+                                _("does not match started_at in time_zone"))
         values = {
             "user_id": user.id,
             "client_id": item.id,
@@ -313,19 +315,20 @@ def read_upload(data: bytes) -> ExportDoc | SessionsCsv:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportProblem("file", "is not a text file (UTF-8)") from None
+        raise ImportProblem("file", _("is not a text file (UTF-8)")) from None
     if text.lstrip().startswith("{"):
         try:
             return ExportDoc.model_validate_json(text)
         except ValidationError as exc:
             kind = exc.errors(include_url=False)[0]["type"]
             if kind == "json_invalid":
-                raise ImportProblem("file", "is not valid JSON (is it cut short?)") from None
+                raise ImportProblem("file", _("is not valid JSON (is it cut short?)")) from None
             problem = first_problem(exc)
             raise ImportProblem(problem.field, problem.message.split(": ", 1)[-1]) from None
     if text.split("\n", 1)[0].strip().split(",") == list(CSV_FIELDS):
         return _read_csv(text)
-    raise ImportProblem("file", "is neither a Limber export (JSON) nor a Limber sessions CSV")
+    raise ImportProblem("file",
+                        _("is neither a Limber export (JSON) nor a Limber sessions CSV"))
 
 
 def _read_csv(text: str) -> SessionsCsv:
@@ -336,18 +339,21 @@ def _read_csv(text: str) -> SessionsCsv:
         for row in reader:
             line = reader.line_num
             if len(doc.completions) >= MAX_ITEMS:
-                raise ImportProblem(f"line {line}", f"a file holds at most {MAX_ITEMS} sessions")
+                raise ImportProblem(f"line {line}", _("a file holds at most %(num)s sessions",
+                                                      num=MAX_ITEMS))
             doc.completions.append(_csv_completion(row, line))
             doc.lines.append(line)
     except csv.Error as exc:
         # A quote left open runs to the end: name the line where the bad row starts.
-        raise ImportProblem(f"line {line + 1}", f"cannot be read ({exc})") from None
+        raise ImportProblem(f"line {line + 1}", _("cannot be read (%(reason)s)",
+                                                  reason=exc)) from None
     return doc
 
 
 def _csv_completion(row: dict[str | Any, Any], line: int) -> CompletionDoc:
     if None in row or any(value is None for value in row.values()):
-        raise ImportProblem(f"line {line}", f"needs exactly {len(CSV_FIELDS)} cells")
+        raise ImportProblem(f"line {line}", _("needs exactly %(num)s cells",
+                                              num=len(CSV_FIELDS)))
     item: dict[str, Any] = dict(row)
     title = item["routine_title"]
     # Undo the export's guard against spreadsheet formulas.
@@ -355,10 +361,10 @@ def _csv_completion(row: dict[str | Any, Any], line: int) -> CompletionDoc:
         item["routine_title"] = title[1:]
     for name in CSV_NUMBERS:
         if not (item[name].isascii() and item[name].isdigit()):
-            raise ImportProblem(f"line {line}", f"{name} must be a whole number")
+            raise ImportProblem(f"line {line}", _("%(name)s must be a whole number", name=name))
         item[name] = int(item[name])
     if item["finished"] not in ("true", "false"):
-        raise ImportProblem(f"line {line}", "finished must be true or false")
+        raise ImportProblem(f"line {line}", _("finished must be true or false"))
     item["finished"] = item["finished"] == "true"
     try:
         return CompletionDoc.model_validate_json(json.dumps(item))
@@ -369,44 +375,64 @@ def _csv_completion(row: dict[str | Any, Any], line: int) -> CompletionDoc:
 
 def problem_text(problem: ImportProblem, doc: ExportDoc | SessionsCsv | None) -> str:
     """Say what is wrong and where: the CSV line when the file was a sessions CSV."""
+    # Messages are predicates of the place they name ("is in the future"); fields stay as named.
     where, message = problem.field, problem.message
     if where == "file":
-        return f"The file {message}."
+        return _("The file %(problem)s.", problem=message)
     if isinstance(doc, SessionsCsv) and where.startswith("completions["):
-        index, _, rest = where.removeprefix("completions[").partition("].")
+        index, _sep, rest = where.removeprefix("completions[").partition("].")
         if index.isdigit() and int(index) < len(doc.lines):
             where, message = f"line {doc.lines[int(index)]}", f"{rest} {message}"
+    line = where.removeprefix("line ")
+    if line != where and line.isdigit():
+        return _("Line %(num)s: %(problem)s.", num=line, problem=message)
     return f"{where[:1].upper()}{where[1:]}: {message}."
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _added_parts(result: dict[str, int]) -> list[str]:
+    """Return how many of each kind an import adds, in words; the last three only if any."""
+    parts = [
+        ngettext("%(num)s session", "%(num)s sessions", result["completions_added"]),
+        ngettext("%(num)s day off", "%(num)s days off", result["days_off_added"]),
+        ngettext("%(num)s diary entry", "%(num)s diary entries", result["cramps_added"]),
+    ]
+    if result.get("routines_added"):
+        parts.append(ngettext("%(num)s routine", "%(num)s routines", result["routines_added"]))
+    if result.get("plans_added"):
+        parts.append(ngettext("%(num)s plan", "%(num)s plans", result["plans_added"]))
+    if result.get("quiet_nights_added"):
+        parts.append(ngettext("%(num)s quiet night", "%(num)s quiet nights",
+                              result["quiet_nights_added"]))
+    return parts
 
 
 def import_summary(result: dict[str, int], done: bool = False) -> str:
     """Say in words what an import adds (or added), from import_user's result."""
-    parts = [_count(result["completions_added"], "session", "sessions"),
-             _count(result["days_off_added"], "day off", "days off"),
-             _count(result["cramps_added"], "diary entry", "diary entries")]
-    for key, one, many in (("routines_added", "routine", "routines"),
-                           ("plans_added", "plan", "plans"),
-                           ("quiet_nights_added", "quiet night", "quiet nights")):
-        if result.get(key):
-            parts.append(_count(result[key], one, many))
+    parts = _added_parts(result)
     kinds = ("completions", "cramps", "routines")
     added = sum(result.get(f"{k}_added", 0)
                 for k in (*kinds, "days_off", "plans", "quiet_nights"))
     same = sum(result.get(f"{k}_unchanged", 0) for k in kinds)
     differ = sum(result.get(f"{k}_conflicting", 0) for k in kinds)
     if added:
-        listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
-        text = f"{listed} {'added' if done else 'will be added'}"
+        listed = _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
+        text = (_("%(items)s added", items=listed) if done
+                else _("%(items)s will be added", items=listed))
     else:
-        text = "nothing new was added" if done else "nothing new will be added"
+        text = _("nothing new was added") if done else _("nothing new will be added")
+    clauses = [text]
     if same:
-        were = ("was" if same == 1 else "were") if done else ("is" if same == 1 else "are")
-        text += f"; {same} {were} already here"
+        clauses.append(ngettext("%(num)s was already here", "%(num)s were already here", same)
+                       if done else
+                       ngettext("%(num)s is already here", "%(num)s are already here", same))
     if differ:
-        verb = ("was" if differ == 1 else "were") if done else "will be"
-        text += f"; {differ} {verb} left out: already here with the same id but other details"
+        clauses.append(
+            ngettext("%(num)s was left out: already here with the same id but other details",
+                     "%(num)s were left out: already here with the same id but other details",
+                     differ)
+            if done else
+            ngettext("%(num)s will be left out: already here with the same id but other details",
+                     "%(num)s will be left out: already here with the same id but other details",
+                     differ))
+    text = "; ".join(clauses)
     return text[:1].upper() + text[1:] + "."
