@@ -23,7 +23,7 @@ from stretch_app.i18n import content as translated
 PSEUDO = "eo"
 OPEN, CLOSE = "[!! ", " !!]"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "t": None, "tn": (1, 2)}
+            "N_": None, "t": None, "tn": (1, 2)}
 METHODS = [
     ("stretch_app/**.py", "python"),
     ("templates/**.html", "jinja2"),
@@ -82,5 +82,8 @@ def english_vocabulary() -> set[str]:
 
 def unwrapped_english(text: str, vocabulary: set[str]) -> list[str]:
     """Return the English words of a visible text that sit outside every [!! … !!]."""
-    outside = re.sub(r"\[!! .*? !!\]", " ", text, flags=re.S)
+    # Addresses shown as text are not English; a wrap may hold another (a duration in a hold).
+    outside = re.sub(r"\bhttps?://\S+", " ", text)
+    while (unwrapped := re.sub(r"\[!! (?:(?!\[!! ).)*? !!\]", " ", outside, flags=re.S)) != outside:
+        outside = unwrapped
     return [w for w in re.findall(r"[A-Za-z]{3,}", outside) if w.lower() in vocabulary]
