@@ -7,19 +7,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from ..errors import json_error
 from ..extensions import db
+from ..i18n import current_language
 from ..inputs import InputError, first_problem, json_body
 from ..models import User
 from ..views.common import catalog
 from .models import Reminder
 from .push import UnsafeEndpoint, check_endpoint, public_key, send_push
 from .schedule import PLAN
-from .sending import payload_for, routine_for, schedule_of
+from .sending import owner_language, payload_for, routine_for, schedule_of
 from .store import (
     EndpointIn,
     ReminderIn,
@@ -56,7 +59,7 @@ def _bad_input(exc: ValidationError | InputError) -> Any:
 
 
 def _missing() -> Any:
-    return json_error(404, "not_found", "No such reminder.")
+    return json_error(404, "not_found", _("No such reminder."))
 
 
 @bp.get("/api/reminders")
@@ -166,7 +169,7 @@ def send_test() -> Any:
     devices = subscriptions_of(current_user)
     db.session.commit()  # no transaction held while the push services answer
     if not devices:
-        return json_error(409, "no_device", "Turn on notifications on this device first.")
+        return json_error(409, "no_device", _("Turn on notifications on this device first."))
     first = next(iter(reminders_of(current_user)), None)
     today = datetime.now(UTC).date()
     if first is not None:
@@ -174,7 +177,7 @@ def send_test() -> Any:
     else:
         routine = min(catalog().routines.values(), key=lambda r: (r.total_seconds, r.slug))
     payload = payload_for(routine, 0, today)
-    payload["title"] = "Limber reminders are on"
+    payload["title"] = _("Limber reminders are on")
     results = [send_push(device, payload, current_app) for device in devices]
     sent = sum(1 for r in results if r.status == "sent")
     return jsonify({"sent": sent, "failed": len(results) - sent})
@@ -186,7 +189,7 @@ def calendar_file(reminder_id: int) -> Any:
     reminder = owned_reminder(current_user, reminder_id)
     if reminder is None:
         abort(404)
-    return _ics(reminder, current_user, f"limber-reminder-{reminder.id}.ics")
+    return _ics(reminder, current_user, f"limber-reminder-{reminder.id}.ics", current_language())
 
 
 @bp.get("/reminders/feed/<token>.ics")
@@ -199,35 +202,42 @@ def feed(token: str) -> Any:
     if row is None:
         abort(404)
     reminder, owner = row
-    return _ics(reminder, owner, None)
+    # A calendar app fetches this, not its owner's browser: write in the owner's language.
+    return _ics(reminder, owner, None, owner_language(owner.language))
 
 
-def _ics(reminder: Reminder, owner: User, filename: str | None) -> Response:
-    # Imported here: icalendar costs each web worker memory, and few requests need it.
-    from .calendar import calendar_of, reminder_event, zone_component
-
-    # A plan's routine changes from day to day: the home page shows the day's session.
-    if reminder.routine_slug == PLAN:
-        what, url = "Today's session of your plan", url_for("pages.home", _external=True)
-    else:
-        routine = routine_for(reminder, catalog(), datetime.now(UTC).date())
-        what = routine.title if reminder.routine_slug else "Something short for your usual area"
-        url = url_for("pages.play", slug=routine.slug, _external=True)
-    schedule = schedule_of(reminder, owner.time_zone)
-    event = reminder_event(
-        uid=f"reminder-{reminder.id}@limber",
-        schedule=schedule,
-        title="Time to stretch",
-        description=f"{what}. Open Limber to start.",
-        url=url,
-        created=reminder.created_at.date(),
-        stamp=datetime.now(UTC),
-    )
-    zone = zone_component(schedule, reminder.created_at.date())
-    response = Response(calendar_of([event], [zone], "Limber reminders"),
-                        mimetype="text/calendar")
+def _ics(reminder: Reminder, owner: User, filename: str | None, language: str) -> Response:
+    with force_locale(language):
+        body = _calendar_body(reminder, owner)
+    response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, no-store"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _calendar_body(reminder: Reminder, owner: User) -> bytes:
+    """Return the reminder's calendar file, its words in the locale in force."""
+    # Imported here: icalendar costs each web worker memory, and few requests need it.
+    from .calendar import calendar_of, reminder_event, zone_component
+
+    # A plan's routine changes from day to day: the home page shows the day's session.
+    if reminder.routine_slug == PLAN:
+        what, url = _("Today's session of your plan"), url_for("pages.home", _external=True)
+    else:
+        routine = routine_for(reminder, catalog(), datetime.now(UTC).date())
+        what = routine.title if reminder.routine_slug else _("Something short for your usual area")
+        url = url_for("pages.play", slug=routine.slug, _external=True)
+    schedule = schedule_of(reminder, owner.time_zone)
+    event = reminder_event(
+        uid=f"reminder-{reminder.id}@limber",
+        schedule=schedule,
+        title=_("Time to stretch"),
+        description=_("%(what)s. Open Limber to start.", what=what),
+        url=url,
+        created=reminder.created_at.date(),
+        stamp=datetime.now(UTC),
+    )
+    zone = zone_component(schedule, reminder.created_at.date())
+    return calendar_of([event], [zone], _("Limber reminders"))

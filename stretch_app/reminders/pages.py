@@ -9,19 +9,21 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from ..catalog import Routine
 from ..extensions import db
-from ..forms import DAY_CHOICES, REPEAT_CHOICES, ConfirmForm, ReminderForm
+from ..forms import REPEAT_CHOICES, ConfirmForm, ReminderForm
 from ..inputs import InputError, zone_name_of
 from ..models import User
 from ..timezones import zone
 from ..views.common import catalog
 from .models import Reminder
-from .schedule import PLAN, WEEKDAY_NAMES, describe_days, next_occurrence, parse_days
+from .schedule import PLAN, day_name, describe_days, next_occurrence, parse_days
 from .sending import schedule_of
 from .store import (
     MAX_REMINDERS,
@@ -38,14 +40,14 @@ bp = Blueprint("reminder_pages", __name__, url_prefix="/settings/reminders")
 
 EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
 WEEKDAYS = (1, 2, 3, 4, 5)
-USUAL_AREA = "Something short for your usual area"
+USUAL_AREA = _l("Something short for your usual area")
 # A browser's time input sends seconds only when asked to; whole minutes are kept.
 WHOLE_MINUTE = re.compile(r"([0-9]{2}:[0-9]{2}):00")
 FIELD_MESSAGES = {
-    "days": "Choose at least one day.",
-    "time": "Enter a time in hours and minutes, such as 21:30.",
-    "routine": "Choose a routine from the list.",
-    "enabled": "Choose whether the reminder is on.",
+    "days": _l("Choose at least one day."),
+    "time": _l("Enter a time in hours and minutes, such as 21:30."),
+    "routine": _l("Choose a routine from the list."),
+    "enabled": _l("Choose whether the reminder is on."),
 }
 
 
@@ -54,7 +56,7 @@ class Preset:
     """A one-tap reminder offered on an empty page."""
 
     name: str
-    label: str
+    label: object  # lazy: read in the language of the page that shows it
     days: tuple[int, ...]
     time: str
     situation: str
@@ -62,9 +64,9 @@ class Preset:
 
 # The evening one first: the bedtime routines are the ones made for night leg cramps.
 PRESETS = {
-    "bedtime": Preset("bedtime", "Bedtime stretch, every day at 21:30", EVERY_DAY, "21:30",
+    "bedtime": Preset("bedtime", _l("Bedtime stretch, every day at 21:30"), EVERY_DAY, "21:30",
                       "bedtime"),
-    "desk": Preset("desk", "Desk break, weekdays at 11:00", WEEKDAYS, "11:00", "desk"),
+    "desk": Preset("desk", _l("Desk break, weekdays at 11:00"), WEEKDAYS, "11:00", "desk"),
 }
 
 
@@ -101,13 +103,12 @@ def repeat_for(days: Iterable[int]) -> str:
 
 def next_text(local: datetime, today: date) -> str:
     """Return when a reminder comes next in words: "Today 21:30", "Tomorrow 07:00", "Thu 21:30"."""
+    at = f"{local:%H:%M}"
     if local.date() == today:
-        day = "Today"
-    elif local.date() == today + timedelta(days=1):
-        day = "Tomorrow"
-    else:
-        day = WEEKDAY_NAMES[local.isoweekday() - 1]
-    return f"{day} {local:%H:%M}"
+        return _("Today %(time)s", time=at)
+    if local.date() == today + timedelta(days=1):
+        return _("Tomorrow %(time)s", time=at)
+    return _("%(day)s %(time)s", day=day_name(local.isoweekday()), time=at)
 
 
 def preset_routine(routines: Mapping[str, Routine], situation: str) -> str | None:
@@ -124,7 +125,7 @@ def field_errors(exc: ValidationError | InputError) -> dict[str, str]:
         fields = [exc.field]
     else:
         fields = [str(e["loc"][0]) if e["loc"] else "body" for e in exc.errors(include_url=False)]
-    return {f: FIELD_MESSAGES.get(f, "Please check this reminder.") for f in fields}
+    return {f: str(FIELD_MESSAGES.get(f, _l("Please check this reminder."))) for f in fields}
 
 
 # ---- building the pages ----------------------------------------------------------------------
@@ -145,8 +146,8 @@ def _card(reminder: Reminder, user: User, now: datetime) -> ReminderCard:
         id=reminder.id,
         time=reminder.local_time,
         days_text=describe_days(parse_days(reminder.days)),
-        what=PLAN_TITLE if reminder.routine_slug == PLAN else routine.title if routine
-        else USUAL_AREA,
+        what=str(PLAN_TITLE) if reminder.routine_slug == PLAN else routine.title if routine
+        else str(USUAL_AREA),
         enabled=reminder.enabled,
         next_text=next_text(upcoming.astimezone(schedule.zone), today) if upcoming else None,
         feed_url=feed,
@@ -162,13 +163,13 @@ def _count(user: User) -> int:
 def _routine_choices() -> list[tuple[str, str]]:
     routines = sorted(catalog().routines.values(), key=lambda r: r.title.lower())
     # Short enough for the closed list on a 360-pixel-wide phone.
-    return [("", "Something short for my area"), (PLAN, "My plan’s session"),
+    return [("", _("Something short for my area")), (PLAN, _("My plan’s session")),
             *((r.slug, r.title) for r in routines)]
 
 
 def _not_found() -> Any:
-    return render_template("error.html", status=404, title="Not found",
-                           message="There is no reminder at this address."), 404
+    return render_template("error.html", status=404, title=_("Not found"),
+                           message=_("There is no reminder at this address.")), 404
 
 
 def _back_to(reminder_id: int | None = None) -> Any:
@@ -186,7 +187,7 @@ def _form_page(form: ReminderForm, reminder: Reminder | None, problem: str | Non
         zone_name=zone_name_of(current_user),
         chosen_days=set(form.days.data or []),
         repeat_choices=REPEAT_CHOICES,
-        day_choices=DAY_CHOICES,
+        day_choices=[(str(n), day_name(n)) for n in EVERY_DAY],
         routine_choices=_routine_choices(),
     ), status
 
@@ -216,7 +217,8 @@ def _submitted(form: ReminderForm, reminder: Reminder | None) -> Reminder | None
 
 
 def _said(reminder: Reminder) -> str:
-    return f"{describe_days(parse_days(reminder.days))} at {reminder.local_time}"
+    return _("%(days)s at %(time)s", days=describe_days(parse_days(reminder.days)),
+             time=reminder.local_time)
 
 
 # ---- routes ----------------------------------------------------------------------------------
@@ -257,8 +259,8 @@ def new() -> Any:
         data={"enabled": True, "repeat": "every", "days": [str(d) for d in EVERY_DAY],
               "time": "21:30"})
     if _count(current_user) >= MAX_REMINDERS:
-        problem = (f"You have {MAX_REMINDERS} reminders, the most there can be. "
-                   "Delete one to add another.")
+        problem = _("You have %(most)s reminders, the most there can be. Delete one to add "
+                    "another.", most=MAX_REMINDERS)
         if posted:
             return _form_page(form, None, problem, 422)
         flash(problem, "error")
@@ -267,10 +269,10 @@ def new() -> Any:
         return _form_page(form, None, None, 200)
     reminder = _submitted(form, None)
     if reminder is None:
-        return _form_page(form, None, "Please check the marked fields below.", 422)
+        return _form_page(form, None, _("Please check the marked fields below."), 422)
     said = _said(reminder)
     db.session.commit()
-    flash(f"Reminder added: {said}.", "success")
+    flash(_("Reminder added: %(said)s.", said=said), "success")
     return _back_to(reminder.id)
 
 
@@ -289,10 +291,10 @@ def edit(reminder_id: int) -> Any:
         }), reminder, None, 200)
     form = ReminderForm()
     if _submitted(form, reminder) is None:
-        return _form_page(form, reminder, "Please check the marked fields below.", 422)
+        return _form_page(form, reminder, _("Please check the marked fields below."), 422)
     said = _said(reminder)
     db.session.commit()
-    flash(f"Reminder saved: {said}.", "success")
+    flash(_("Reminder saved: %(said)s.", said=said), "success")
     return _back_to(reminder.id)
 
 
@@ -307,12 +309,12 @@ def delete(reminder_id: int) -> Any:
         return render_template("reminders/delete.html", form=form,
                                card=_card(reminder, current_user, _now()))
     if not form.validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return _back_to(reminder_id)
     said = _said(reminder)
     db.session.delete(reminder)
     db.session.commit()
-    flash(f"Reminder deleted ({said}).", "info")
+    flash(_("Reminder deleted (%(said)s).", said=said), "info")
     return _back_to()
 
 
@@ -322,7 +324,7 @@ def _owned_action(reminder_id: int) -> Reminder | Any:
     if reminder is None:
         return _not_found()
     if not ConfirmForm().validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return _back_to(reminder_id)
     return reminder
 
@@ -335,7 +337,9 @@ def switch(reminder_id: int) -> Any:
         return reminder
     reminder.enabled = not reminder.enabled
     db.session.commit()
-    flash(f"Reminder {'on' if reminder.enabled else 'off'}: {_said(reminder)}.", "success")
+    said = _said(reminder)
+    flash(_("Reminder on: %(said)s.", said=said) if reminder.enabled
+          else _("Reminder off: %(said)s.", said=said), "success")
     return _back_to(reminder_id)
 
 
@@ -348,8 +352,8 @@ def make_feed(reminder_id: int) -> Any:
     renewed = reminder.feed_token is not None
     reminder.feed_token = new_feed_token()  # a new link; any older one stops working
     db.session.commit()
-    flash("New calendar link made; the old one no longer works." if renewed
-          else "Calendar link made: copy it into your calendar app.", "success")
+    flash(_("New calendar link made; the old one no longer works.") if renewed
+          else _("Calendar link made: copy it into your calendar app."), "success")
     return _back_to(reminder_id)
 
 
@@ -361,7 +365,7 @@ def revoke_feed(reminder_id: int) -> Any:
         return reminder
     reminder.feed_token = None
     db.session.commit()
-    flash("Calendar link revoked: calendars using it stop getting this reminder.", "info")
+    flash(_("Calendar link revoked: calendars using it stop getting this reminder."), "info")
     return _back_to(reminder_id)
 
 
@@ -370,10 +374,10 @@ def revoke_feed(reminder_id: int) -> Any:
 def add_preset(name: str) -> Any:
     preset = PRESETS.get(name)
     if preset is None:
-        return render_template("error.html", status=404, title="Not found",
-                               message="There is no such suggested reminder."), 404
+        return render_template("error.html", status=404, title=_("Not found"),
+                               message=_("There is no such suggested reminder.")), 404
     if not ConfirmForm().validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(_("Please reload the page and try again."), "error")
         return _back_to()
     data = ReminderIn(days=list(preset.days), time=preset.time,
                       routine=preset_routine(catalog().routines, preset.situation))
@@ -385,5 +389,5 @@ def add_preset(name: str) -> Any:
         return _back_to()
     said = _said(reminder)
     db.session.commit()
-    flash(f"Reminder added: {said}.", "success")
+    flash(_("Reminder added: %(said)s.", said=said), "success")
     return _back_to(reminder.id)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from ..config import ConfigError
 
@@ -192,49 +193,51 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     worker.start()
     worker.join(RESOLVE_TIMEOUT_S)
     if worker.is_alive():
-        raise UnsafeEndpoint("The push service's host name took too long to look up.")
+        raise UnsafeEndpoint(_("The push service's host name took too long to look up."))
     if failed or not found:
-        raise UnsafeEndpoint("The push service's host name could not be found.")
+        raise UnsafeEndpoint(_("The push service's host name could not be found."))
     addresses: list[IPAddress] = []
     for info in found:
         text = str(info[4][0]).split("%", 1)[0]  # drop an IPv6 zone such as %eth0
         try:
             addresses.append(ipaddress.ip_address(text))
         except ValueError as exc:
-            raise UnsafeEndpoint("The push service's host name gave an unusable address.") from exc
+            raise UnsafeEndpoint(
+                _("The push service's host name gave an unusable address.")) from exc
     return addresses
 
 
 def check_endpoint(url: str, allow_loopback: bool) -> None:
     """Raise UnsafeEndpoint unless url is an https URL whose host is only ever public."""
     if not isinstance(url, str) or not url:
-        raise UnsafeEndpoint("The push address is missing.")
+        raise UnsafeEndpoint(_("The push address is missing."))
     if len(url) > MAX_ENDPOINT_LENGTH:
-        raise UnsafeEndpoint(f"The push address is longer than {MAX_ENDPOINT_LENGTH} characters.")
+        raise UnsafeEndpoint(_("The push address is longer than %(most)s characters.",
+                               most=MAX_ENDPOINT_LENGTH))
     if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
-        raise UnsafeEndpoint("The push address contains spaces or control characters.")
+        raise UnsafeEndpoint(_("The push address contains spaces or control characters."))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeEndpoint("The push address is not a valid URL.") from exc
+        raise UnsafeEndpoint(_("The push address is not a valid URL.")) from exc
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
     if "@" in parts.netloc:
-        raise UnsafeEndpoint("The push address must not contain a user name or password.")
+        raise UnsafeEndpoint(_("The push address must not contain a user name or password."))
     if not host:
-        raise UnsafeEndpoint("The push address has no host.")
+        raise UnsafeEndpoint(_("The push address has no host."))
     # A local receiver stands in for the push service in development and tests.
     if allow_loopback and host == LOOPBACK_HOST and scheme in {"http", "https"}:
         return
     if scheme != "https":
-        raise UnsafeEndpoint("The push address must use https.")
+        raise UnsafeEndpoint(_("The push address must use https."))
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         addresses = _resolve(host, port or 443)
     if not all(_public_address(ip) for ip in addresses):
-        raise UnsafeEndpoint("The push address points to a private or reserved network address.")
+        raise UnsafeEndpoint(_("The push address points to a private or reserved network address."))
 
 
 # ---- sending --------------------------------------------------------------------------------
@@ -270,7 +273,7 @@ def _guarded_session(allow_loopback: bool) -> Any:
         if _public_address(ip) or (allow_loopback and str(ip) == LOOPBACK_HOST):
             return sock
         sock.close()
-        raise UnsafeEndpoint("The push address points to a private or reserved network address.")
+        raise UnsafeEndpoint(_("The push address points to a private or reserved network address."))
 
     class GuardedHTTP(HTTPConnection):
         def _new_conn(self) -> socket.socket:

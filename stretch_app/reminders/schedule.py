@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import get_day_names
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from ..catalog import Routine
 
 # `flask reminders send` sends what fell due in the 15 minutes up to its instant, so a loop
 # that runs every minute, or one that was down for a few minutes, still sends each one once.
 WINDOW = timedelta(minutes=15)
 LOCAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHORT_SECONDS = 6 * 60  # "something short": at most six minutes
 # What a reminder's routine holds when it follows the person's plan (checked before slugs).
 PLAN = "plan"
@@ -39,15 +43,21 @@ def format_days(days: Iterable[int]) -> str:
     return ",".join(str(d) for d in sorted(set(days)))
 
 
+def day_name(iso_weekday: int) -> str:
+    """Return a weekday's short name (1 = Monday) in the reader's language: "Mon", "Mi."."""
+    names = get_day_names("abbreviated", locale=get_locale() or Locale("en"))
+    return str(names[iso_weekday - 1])
+
+
 def describe_days(days: frozenset[int]) -> str:
     """Return "Every day", "Weekdays", "Weekends" or the day names, for display."""
     if days == frozenset(range(1, 8)):
-        return "Every day"
+        return _("Every day")
     if days == frozenset(range(1, 6)):
-        return "Weekdays"
+        return _("Weekdays")
     if days == frozenset({6, 7}):
-        return "Weekends"
-    return ", ".join(WEEKDAY_NAMES[d - 1] for d in sorted(days))
+        return _("Weekends")
+    return ", ".join(day_name(d) for d in sorted(days))
 
 
 def parse_time(text: str) -> time:

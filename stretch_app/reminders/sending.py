@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from ..catalog import Catalog, Routine
@@ -56,6 +58,20 @@ def schedule_of(reminder: Reminder, zone_name: str) -> Schedule:
     return Schedule(parse_days(reminder.days), parse_time(reminder.local_time), zone(name))
 
 
+def owner_language(chosen: str | None) -> str:
+    """Return the language to write to a person in when no request of theirs is open."""
+    languages = current_app.config["LANGUAGES"]
+    # None means "the browser's choice", which no browser is there to make now.
+    return chosen if chosen in languages else current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def catalog_in(language: str, english: Catalog) -> Catalog:
+    """Return the content catalog in a language (the given English one for English)."""
+    if language == "en":
+        return english
+    return current_app.extensions["limber_catalogs"].get(language, english)
+
+
 def routine_for(reminder: Reminder, catalog: Catalog, day: date) -> Routine:
     """Return the reminder's routine (the plan's for the day), or a short one for the usual area."""
     if reminder.routine_slug == PLAN:
@@ -76,11 +92,15 @@ def routine_for(reminder: Reminder, catalog: Catalog, day: date) -> Routine:
 def payload_for(routine: Routine, reminder_id: int, day: date,
                 plan_day: PlanDay | None = None) -> dict[str, str]:
     """Return the notification: what to do (and the plan's day), and the player to open."""
-    lead = f"Day {plan_day.number} of your plan: " if plan_day else ""
+    length = format_duration(routine.total_seconds)
+    if plan_day:
+        body = _("Day %(day)s of your plan: %(routine)s · %(length)s. Tap to start.",
+                 day=plan_day.number, routine=routine.title, length=length)
+    else:
+        body = _("%(routine)s · %(length)s. Tap to start.", routine=routine.title, length=length)
     return {
-        "title": "Time to stretch",
-        "body": f"{lead}{routine.title} · {format_duration(routine.total_seconds)}. "
-                "Tap to start.",
+        "title": _("Time to stretch"),
+        "body": body,
         "url": url_for("pages.play", slug=routine.slug),
         "tag": f"reminder-{reminder_id}-{day.isoformat()}",
     }
@@ -128,13 +148,17 @@ def send_due(now: datetime, catalog: Catalog, sender: Sender) -> SendReport:
     """Send every reminder due in the window up to `now` that was not sent for its date."""
     report = SendReport()
     rows = db.session.execute(
-        select(Reminder, User.time_zone).join(User, User.id == Reminder.user_id)
+        select(Reminder, User.time_zone, User.language).join(User, User.id == Reminder.user_id)
         .where(Reminder.enabled.is_(True)).order_by(Reminder.id)
     ).all()
     db.session.commit()  # each claim below starts its own transaction with its insert
-    for reminder, zone_name in rows:
-        for day, _instant in due_between(schedule_of(reminder, zone_name), now - WINDOW, now):
-            _send_one(reminder, day, now, catalog, sender, report)
+    for reminder, zone_name, chosen in rows:
+        language = owner_language(chosen)
+        # Written in the owner's language: no request of theirs is there to choose it.
+        with force_locale(language):
+            for day, _instant in due_between(schedule_of(reminder, zone_name), now - WINDOW,
+                                             now):
+                _send_one(reminder, day, now, catalog_in(language, catalog), sender, report)
     return report
 
 

@@ -6,6 +6,8 @@ import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from sqlalchemy import delete, func, select
 
@@ -20,7 +22,7 @@ from .sending import schedule_of
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
-PLAN_TITLE = "Your plan’s session for the day"
+PLAN_TITLE = _l("Your plan’s session for the day")
 
 
 class ReminderIn(BaseModel):
@@ -38,7 +40,7 @@ class ReminderIn(BaseModel):
     @classmethod
     def _time(cls, value: str) -> str:
         if not LOCAL_TIME.fullmatch(value):
-            raise ValueError("must be a 24-hour time written HH:MM, such as 21:30")
+            raise ValueError(_("must be a 24-hour time written HH:MM, such as 21:30"))
         return value
 
 
@@ -89,13 +91,15 @@ def save_reminder(user: User, data: ReminderIn, catalog: Catalog,
                   reminder: Reminder | None = None) -> Reminder:
     """Create or replace a reminder; raise InputError for an unknown routine or too many."""
     if data.routine not in (None, PLAN) and data.routine not in catalog.routines:
-        raise InputError("routine", f"routine: no routine called '{data.routine}'")
+        raise InputError("routine", _("routine: no routine called “%(slug)s”",
+                                       slug=data.routine))
     if reminder is None:
         count = db.session.execute(
             select(func.count()).select_from(Reminder).where(Reminder.user_id == user.id)
         ).scalar_one()
         if count >= MAX_REMINDERS:
-            raise InputError("body", f"At most {MAX_REMINDERS} reminders per person.", 422)
+            raise InputError("body", _("At most %(most)s reminders per person.",
+                                       most=MAX_REMINDERS), 422)
         reminder = Reminder(user_id=user.id)
         db.session.add(reminder)
     reminder.enabled = data.enabled
@@ -117,7 +121,7 @@ def reminder_json(reminder: Reminder, user: User, catalog: Catalog,
     schedule = schedule_of(reminder, user.time_zone)
     upcoming = next_occurrence(schedule, now or datetime.now(UTC)) if reminder.enabled else None
     routine = catalog.routines.get(reminder.routine_slug or "")
-    title = PLAN_TITLE if reminder.routine_slug == PLAN else routine.title if routine else None
+    title = str(PLAN_TITLE) if reminder.routine_slug == PLAN else routine.title if routine else None
     return {
         "id": reminder.id,
         "enabled": reminder.enabled,
@@ -150,7 +154,8 @@ def store_subscription(user: User, data: SubscriptionIn) -> bool:
         .where(PushSubscription.user_id == user.id)
     ).scalar_one()
     if count >= MAX_SUBSCRIPTIONS:
-        raise InputError("body", f"At most {MAX_SUBSCRIPTIONS} devices per person.", 422)
+        raise InputError("body", _("At most %(most)s devices per person.",
+                                   most=MAX_SUBSCRIPTIONS), 422)
     db.session.add(PushSubscription(user_id=user.id, endpoint=data.endpoint,
                                     p256dh=data.keys.p256dh, auth=data.keys.auth))
     return True
