@@ -46,7 +46,8 @@ def test_an_expired_token_is_refreshed_and_the_completion_stored_once(
         page = new_page("laptop")
         page_problems.allow(r"status of 400")
         sign_up(page, f"csrf-{uuid.uuid4().hex[:10]}")
-        page.goto("/history")  # the page's token is minted now
+        # The page's token is minted now (not /history, which reloads once a send is saved).
+        page.goto("/settings")
         routine = page.request.get("/api/routines").json()["routines"][0]
         start = datetime.now(UTC) - timedelta(minutes=10)
         item = {
