@@ -78,7 +78,7 @@ def test_safety_page(client: FlaskClient) -> None:
     assert "Before you start" in words
     assert "Stop if it hurts" in words
     for sign in DOCTOR_SIGNS:
-        assert sign in words
+        assert str(sign) in words
     assert 'href="/guide#doctor"' in page
 
 
