@@ -135,9 +135,12 @@ def init_errors(app: Flask) -> None:
             return _http(exc)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
+        # Read before any text is translated: choosing the language may load the account,
+        # and that read's own commit is not a change the person made.
+        saved = saved_during_request()
         message = gettext("Something went wrong on our side. Nothing was saved; please try "
                           "again.")
-        if saved_during_request():  # e.g. the sign-in was saved, then its redirect failed
+        if saved:  # e.g. the sign-in was saved, then its redirect failed
             message = gettext("Something went wrong on our side, but your change may have been "
                               "saved: reload the page to check before trying again.")
         if wants_json():
