@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, lazy_gettext, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..catalog import AREAS, POSITIONS, Catalog, Routine
 from .generator import GeneratorError, generate
@@ -24,8 +23,8 @@ _AREA_CODES = {"legs": "l", "abdomen": "a", "back": "b"}
 _PLACE_CODES = {"standing": "s", "chair": "c", "floor": "f", "bed": "b"}
 _LEVEL_CODES = {"gentle": "g", "moderate": "m"}
 # The places as they read inside a sentence: "…, standing or on a chair."
-_PLACE_WORDS = {"standing": _l("standing"), "chair": _l("on a chair"),
-                "floor": _l("on the floor"), "bed": _l("in bed")}
+_PLACE_WORDS = {"standing": lazy_gettext("standing"), "chair": lazy_gettext("on a chair"),
+                "floor": lazy_gettext("on the floor"), "bed": lazy_gettext("in bed")}
 _SLUG = re.compile(r"gen-([lab]{1,3})-([0-9]{1,2})-([scfb]{1,4})-([gm])-([0-9]{1,6})")
 
 

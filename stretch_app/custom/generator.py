@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_gettext, ngettext
 
 from ..catalog import AREAS, Pose, Step, expand_steps, total_seconds
 
@@ -24,18 +23,20 @@ TOLERANCE = 0.10
 _FLOW = ("standing", "chair", "seated", "kneeling", "lying")
 # Every set of areas has its own words, so each language can join and inflect them its way.
 _AREA_WORDS = {
-    ("legs",): _l("Legs"), ("abdomen",): _l("Abdomen"), ("back",): _l("Back"),
-    ("legs", "abdomen"): _l("Legs and abdomen"), ("legs", "back"): _l("Legs and back"),
-    ("abdomen", "back"): _l("Abdomen and back"),
-    ("legs", "abdomen", "back"): _l("Legs, abdomen and back"),
+    ("legs",): lazy_gettext("Legs"), ("abdomen",): lazy_gettext("Abdomen"),
+    ("back",): lazy_gettext("Back"),
+    ("legs", "abdomen"): lazy_gettext("Legs and abdomen"),
+    ("legs", "back"): lazy_gettext("Legs and back"),
+    ("abdomen", "back"): lazy_gettext("Abdomen and back"),
+    ("legs", "abdomen", "back"): lazy_gettext("Legs, abdomen and back"),
 }  # fmt: skip
 _NO_POSE_FOR = {
-    "legs": _l("No pose for the legs fits those choices: allow more places or choose other "
-               "areas."),
-    "abdomen": _l("No pose for the abdomen fits those choices: allow more places or choose "
-                  "other areas."),
-    "back": _l("No pose for the back fits those choices: allow more places or choose other "
-               "areas."),
+    "legs": lazy_gettext("No pose for the legs fits those choices: allow more places or "
+                         "choose other areas."),
+    "abdomen": lazy_gettext("No pose for the abdomen fits those choices: allow more places or "
+                            "choose other areas."),
+    "back": lazy_gettext("No pose for the back fits those choices: allow more places or "
+                         "choose other areas."),
 }
 
 

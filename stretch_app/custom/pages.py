@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from ..catalog import AREAS, POSITION_LABELS, POSITIONS
@@ -33,8 +33,8 @@ from .store import (
 bp = Blueprint("custom", __name__)
 
 MINUTE_CHOICES = (3, 5, 10, 15, 20, 30)
-PRESETS = ((_l("No floor"), ("standing", "chair", "bed")), (_l("Chair only"), ("chair",)),
-           (_l("In bed"), ("bed",)))
+PRESETS = ((lazy_gettext("No floor"), ("standing", "chair", "bed")),
+           (lazy_gettext("Chair only"), ("chair",)), (lazy_gettext("In bed"), ("bed",)))
 
 
 def ownership(slug: str) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, numbers
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, lazy_gettext, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 BEFORE_DAYS = 56  # the 8 weeks before the plan: older diary says little about now
 BEFORE_ENOUGH = 14
@@ -22,13 +21,14 @@ DURING_DAYS = 14  # the plan's last two weeks, when its effect, if any, would sh
 DURING_ENOUGH = 7
 FEW_RECORDS = 4
 NONE = "—"
-NOT_PROOF = _l("These figures come from your own diary. They are not proof that the plan "
-             "changed anything: cramps come and go for many reasons.")
-NOT_ENOUGH_BEFORE = _l("Not enough diary before the plan to compare.")
-TOO_SOON = _l("The plan's figures appear after its first 7 days.")
-LOG_NIGHTS = _l("Log each cramp during the plan, and tap “No cramps last night” after a quiet "
-              "night, so quiet nights count too.")
-FEW_AFTER = _l("Few diary records back the plan's figures, so they say little either way.")
+NOT_PROOF = lazy_gettext("These figures come from your own diary. They are not proof that "
+                         "the plan changed anything: cramps come and go for many reasons.")
+NOT_ENOUGH_BEFORE = lazy_gettext("Not enough diary before the plan to compare.")
+TOO_SOON = lazy_gettext("The plan's figures appear after its first 7 days.")
+LOG_NIGHTS = lazy_gettext("Log each cramp during the plan, and tap “No cramps last night” "
+                          "after a quiet night, so quiet nights count too.")
+FEW_AFTER = lazy_gettext("Few diary records back the plan's figures, so they say little either "
+                         "way.")
 
 
 @dataclass(frozen=True)

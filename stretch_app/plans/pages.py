@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from ..extensions import db
@@ -168,9 +168,9 @@ def change(action: str) -> Any:
     return redirect(url_for("plans.plan_page", slug=slug))
 
 
-_DONE = {"pause": _l("Plan paused: no prompts until you resume it."),
-         "resume": _l("Welcome back: the plan goes on from today."),
-         "leave": _l("You have left the plan. Your sessions stay in your history.")}
+_DONE = {"pause": lazy_gettext("Plan paused: no prompts until you resume it."),
+         "resume": lazy_gettext("Welcome back: the plan goes on from today."),
+         "leave": lazy_gettext("You have left the plan. Your sessions stay in your history.")}
 
 
 def _change_guest(action: str, today: date) -> Any:

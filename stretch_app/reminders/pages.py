@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -40,14 +40,14 @@ bp = Blueprint("reminder_pages", __name__, url_prefix="/settings/reminders")
 
 EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
 WEEKDAYS = (1, 2, 3, 4, 5)
-USUAL_AREA = _l("Something short for your usual area")
+USUAL_AREA = lazy_gettext("Something short for your usual area")
 # A browser's time input sends seconds only when asked to; whole minutes are kept.
 WHOLE_MINUTE = re.compile(r"([0-9]{2}:[0-9]{2}):00")
 FIELD_MESSAGES = {
-    "days": _l("Choose at least one day."),
-    "time": _l("Enter a time in hours and minutes, such as 21:30."),
-    "routine": _l("Choose a routine from the list."),
-    "enabled": _l("Choose whether the reminder is on."),
+    "days": lazy_gettext("Choose at least one day."),
+    "time": lazy_gettext("Enter a time in hours and minutes, such as 21:30."),
+    "routine": lazy_gettext("Choose a routine from the list."),
+    "enabled": lazy_gettext("Choose whether the reminder is on."),
 }
 
 
@@ -64,9 +64,10 @@ class Preset:
 
 # The evening one first: the bedtime routines are the ones made for night leg cramps.
 PRESETS = {
-    "bedtime": Preset("bedtime", _l("Bedtime stretch, every day at 21:30"), EVERY_DAY, "21:30",
-                      "bedtime"),
-    "desk": Preset("desk", _l("Desk break, weekdays at 11:00"), WEEKDAYS, "11:00", "desk"),
+    "bedtime": Preset("bedtime", lazy_gettext("Bedtime stretch, every day at 21:30"), EVERY_DAY,
+                      "21:30", "bedtime"),
+    "desk": Preset("desk", lazy_gettext("Desk break, weekdays at 11:00"), WEEKDAYS, "11:00",
+                   "desk"),
 }
 
 
@@ -125,7 +126,8 @@ def field_errors(exc: ValidationError | InputError) -> dict[str, str]:
         fields = [exc.field]
     else:
         fields = [str(e["loc"][0]) if e["loc"] else "body" for e in exc.errors(include_url=False)]
-    return {f: str(FIELD_MESSAGES.get(f, _l("Please check this reminder."))) for f in fields}
+    fallback = _("Please check this reminder.")
+    return {f: str(FIELD_MESSAGES.get(f, fallback)) for f in fields}
 
 
 # ---- building the pages ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from sqlalchemy import delete, func, select
 
@@ -22,7 +22,7 @@ from .sending import schedule_of
 MAX_REMINDERS = 10
 MAX_SUBSCRIPTIONS = 20
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
-PLAN_TITLE = _l("Your plan’s session for the day")
+PLAN_TITLE = lazy_gettext("Your plan’s session for the day")
 
 
 class ReminderIn(BaseModel):
