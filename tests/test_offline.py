@@ -93,11 +93,11 @@ def test_precache_version_is_stable_between_requests(client: FlaskClient) -> Non
 def test_pages_say_whether_they_were_made_for_a_signed_in_visitor(
     client: FlaskClient,
 ) -> None:
-    assert client.get("/routines").headers["X-Limber-Session"] == "guest"
+    assert client.get("/routines").headers["X-Limber-Session"] == "guest:en"
     assert "X-Limber-Session" not in client.get("/api/routines").headers
     client.post("/signup", data={"login": "kim", "password": "correct horse battery",
                                  "time_zone": "Europe/London"})
-    assert client.get("/routines").headers["X-Limber-Session"] == "user"
+    assert client.get("/routines").headers["X-Limber-Session"] == "user:en"
 
 
 # ---- the manifest and icons ------------------------------------------------------------------

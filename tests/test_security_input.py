@@ -314,6 +314,7 @@ def test_names_are_escaped_when_rendered(app: Flask, client: FlaskClient) -> Non
                                                           image_alt=evil)}
     app.extensions["limber_catalog"] = dataclasses.replace(catalog, routines=routines,
                                                            poses=poses)
+    app.extensions["limber_catalogs"]["en"] = app.extensions["limber_catalog"]
     sign_up(client)
     pages = ["/", "/routines", f"/routines/{routine.slug}", f"/routines/{routine.slug}/play",
              f"/poses/{pose.id}", "/poses", "/cramp-now", "/guide"]

@@ -33,7 +33,7 @@ export function tn(singular, plural, n, values = {}) {
   const found = strings()[singular];
   const one = new Intl.PluralRules(pageLang()).select(n) === "one";
   const forms = Array.isArray(found) ? found : [singular, plural];
-  return fill(one ? forms[0] : forms[1], { n, ...values });
+  return fill(one ? forms[0] : forms[1], { n, num: n, ...values });
 }
 
 /** Format a number for the page's language (decimal comma where the language uses one). */

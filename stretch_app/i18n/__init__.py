@@ -17,7 +17,7 @@ from flask import (
     redirect,
     request,
 )
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 
 from ..extensions import babel, csrf, db
@@ -89,13 +89,16 @@ def _script_messages(static_dir: str) -> tuple[tuple[str, str | None], ...]:
 def script_strings() -> dict[str, Any]:
     """Return the scripts' texts in this request's language, {English: text or [one, other]}."""
     table: dict[str, Any] = {}
+    catalogue = get_translations()
     for singular, plural in _script_messages(current_app.config["STATIC_DIR"]):
         if plural is None:
             text = gettext(singular)
             if text != singular:
                 table[singular] = text
         else:
-            forms = [ngettext(singular, plural, 1), ngettext(singular, plural, 2)]
+            # The raw forms, placeholders kept: flask_babel's ngettext would fill in num itself.
+            forms = [catalogue.ungettext(singular, plural, 1),
+                     catalogue.ungettext(singular, plural, 2)]
             if forms != [singular, plural]:
                 table[singular] = forms
     return table

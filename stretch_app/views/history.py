@@ -31,6 +31,7 @@ from ..stats import (
     stats_for,
 )
 from ..streaks import week_start
+from .common import catalog
 
 bp = Blueprint("history", __name__)
 
@@ -51,6 +52,7 @@ def history() -> Any:
         monday = week_start(day)
         minutes_by_week[monday] = minutes_by_week.get(monday, 0) + seconds
     bars = weekly_bars(today, {k: v // 60 for k, v in minutes_by_week.items()})
+    sessions = recent_completions(current_user.id)
     upcoming_off = sorted(((d, k) for d, k in off.items() if d >= today - timedelta(days=30)),
                           reverse=True)
     return render_template(
@@ -59,7 +61,9 @@ def history() -> Any:
         today=today,
         cells=cells,
         bars=bars,
-        sessions=recent_completions(current_user.id),
+        sessions=sessions,
+        # A built-in routine's title in the reader's language; others keep the stored title.
+        titles={slug: routine.title for slug, routine in catalog().routines.items()},
         days_off=[(d, DAY_OFF_LABELS[k]) for d, k in upcoming_off],
         kinds=[(k, DAY_OFF_LABELS[k]) for k in DAY_OFF_KINDS],
         form=ConfirmForm(),
