@@ -196,6 +196,9 @@ def test_happy_baby_holds_its_feet_up_and_knees_to_chest_hugs_its_shins(side: st
     assert abs(toe[1] - ankle[1]) < 1  # sole flat, facing the ceiling
     assert _off_segment(hand, ankle, toe) < 4 < _off_segment(hand, knee, ankle)  # the foot held
     assert ankle[1] > baby["hip"][1] + 30  # feet high over the hips
+    rise = math.degrees(math.atan2(knee[1] - baby["hip"][1], baby["hip"][0] - knee[0]))
+    assert 30 < rise < 60 and knee[1] > baby["hip"][1] + 15  # thigh drawn up, knee well above
+    assert knee[0] < baby["belly"][0] and abs(knee[0] - ankle[0]) < 1  # by the chest, shin upright
     hug = _joints("knees-to-chest")
     knee, ankle, hand = (hug[f"{side}_{j}"] for j in ("knee", "ankle", "hand"))
     assert knee[1] - ankle[1] > 10  # shin folded down toward the buttocks
@@ -222,6 +225,8 @@ def test_chair_cat_cow_holds_still_in_cow_and_the_upper_back_stretch_reaches_for
     middle = ((cow["hip"][0] + cow["shoulder"][0]) / 2, (cow["hip"][1] + cow["shoulder"][1]) / 2)
     assert cow["control"][0] > middle[0] + 5  # the back arches: the spine bows forward
     assert cow["head"][1] > cow["shoulder"][1] + 15  # chest lifted, head up
+    assert cow["head"][0] < cow["shoulder"][0] < cow["hip"][0]  # sitting tall, chin up
+    assert cow["hip"][0] > 34 / 2  # sitting on the front half of the seat
     for side in ("near", "far"):
         assert math.dist(cow[f"{side}_hand"], cow[f"{side}_knee"]) < 8  # hands on the knees
         hand = reach[f"{side}_hand"]
