@@ -185,3 +185,58 @@ def test_every_page_speaks_only_through_the_catalogue(pseudo_app: Flask) -> None
             found["signed in " + path] = english_left(page, vocabulary)
     left = {path: sorted(set(words))[:20] for path, words in found.items() if words}
     assert left == {}, f"English outside the catalogue: {left}"
+
+
+# --- the medical guidance in each language ----------------------------------------------------
+
+def _visible(html: str) -> str:
+    """Return a page's or a message's text as read: tags dropped, entities and spaces resolved."""
+    import html as markup
+
+    return re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+GUIDANCE = [("/guide", "guide.html"), ("/safety", "safety.html"),
+            ("/cramp-now?where=calf", "cramp_now.html")]
+
+
+@pytest.mark.parametrize("lang", ["es", "de"])
+@pytest.mark.parametrize(("path", "template"), GUIDANCE)
+def test_the_medical_guidance_reads_whole_in_each_language(
+    client: FlaskClient, lang: str, path: str, template: str
+) -> None:
+    from babel.messages.extract import extract_from_file
+
+    with (PROJECT_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        po = read_po(f)
+    page = _visible(client.get(path, headers={"Accept-Language": lang}).get_data(as_text=True))
+    english = _visible(client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True))
+    sentences = [
+        message for _line, message, _comments, _context in extract_from_file(
+            "jinja2", str(PROJECT_ROOT / "templates" / template))
+        # Every sentence the English page shows (some show only in other states).
+        if isinstance(message, str) and "%(" not in message and _visible(message) in english
+    ]
+    assert len(sentences) > 5
+    missing = []
+    for sentence in sentences:
+        translated = _visible(po[sentence].string) if po.get(sentence) else ""
+        if not translated or translated not in page:
+            missing.append(sentence)
+    assert missing == [], f"{lang} {path}: not shown in {lang}: {missing[:5]}"
+
+
+FACTS = {
+    "es": ["sodio, potasio, calcio o magnesio", "Hinchazón o enrojecimiento", "Fiebre",
+           "escalofríos", "no consejo médico", "calambre"],
+    "de": ["Natrium, Kalium, Kalzium oder Magnesium", "Schwellung oder Rötung", "Fieber",
+           "Schüttelfrost", "keine medizinische Beratung", "Krampf"],
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "de"])
+def test_the_guide_names_causes_and_warning_signs_in_each_language(
+    client: FlaskClient, lang: str
+) -> None:
+    page = _visible(client.get("/guide", headers={"Accept-Language": lang}).get_data(as_text=True))
+    assert [fact for fact in FACTS[lang] if fact not in page] == []
