@@ -33,6 +33,14 @@ VISIBLE_JS = """() => {
       if (value) texts.push(value);
     }
   }
+  // Text the style sheet writes (::before / ::after), which innerText leaves out.
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.getClientRects().length === 0) continue;
+    for (const part of ["::before", "::after"]) {
+      const content = getComputedStyle(el, part).content;
+      if (content && content.startsWith('"')) texts.push(content);
+    }
+  }
   return texts.join("\\n");
 }"""
 
