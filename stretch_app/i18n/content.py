@@ -130,7 +130,8 @@ def merge(content_dir: Path, translations_dir: Path, lang: str) -> int:
     current = sources(content_dir)
     by_context = {m.context: m for m in po if m.id and m.context}
     merged = PoCatalog(locale=lang, domain=DOMAIN, fuzzy=False, **HEADER,
-                       creation_date=po.creation_date, revision_date=datetime.now(UTC))
+                       creation_date=po.creation_date,
+                       revision_date=po.revision_date if path.is_file() else datetime.now(UTC))
     added = 0
     for source in current:
         old = by_context.get(source.context)
