@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .catalog import ContentError, load_catalog
-from .config import PROJECT_ROOT, defaults, from_environment
+from .config import PROJECT_ROOT, available_languages, defaults, from_environment
 from .plans.content import load_plans
 
 
@@ -37,6 +37,7 @@ def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
     """Validate every pose, routine and plan file and report every problem."""
     settings = defaults(PROJECT_ROOT / "instance")
     settings.update(from_environment(os.environ))
+    configured = content_dir is None
     content_dir = content_dir or Path(settings["CONTENT_DIR"])
     static_dir = static_dir or Path(settings["STATIC_DIR"])
     try:
@@ -51,15 +52,17 @@ def check_command(content_dir: Path | None, static_dir: Path | None) -> None:
     # Translations are checked once the English they translate is valid.
     from .i18n import content as translated
 
-    folder = Path(settings["BABEL_TRANSLATION_DIRECTORIES"])
-    missing = [line for lang in settings["LANGUAGES"] if lang != "en"
-               for line in translated.problems(content_dir, folder, lang)]
+    # Another content folder is checked against the translations beside it, if any.
+    folder = (Path(settings["BABEL_TRANSLATION_DIRECTORIES"]) if configured
+              else content_dir.parent / "translations")
+    langs = [lang for lang in available_languages(folder) if lang != "en"]
+    missing = [line for lang in langs for line in translated.problems(content_dir, folder, lang)]
     for line in missing:
         click.echo(line)
     if missing:
         click.echo(f"{len(missing)} problem(s) found.", err=True)
         sys.exit(1)
-    others = ", ".join(lang for lang in settings["LANGUAGES"] if lang != "en")
+    others = ", ".join(langs)
     click.echo(f"OK: {len(cat.poses)} poses, {len(cat.routines)} routines and "
                f"{len(plans)} plans are valid; translated: {others or 'none'}.")
 

@@ -240,3 +240,43 @@ def test_the_guide_names_causes_and_warning_signs_in_each_language(
 ) -> None:
     page = _visible(client.get("/guide", headers={"Accept-Language": lang}).get_data(as_text=True))
     assert [fact for fact in FACTS[lang] if fact not in page] == []
+
+
+def test_the_content_check_names_missing_and_stale_translations(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from stretch_app.cli import routines_cli
+    from stretch_app.i18n import content as translated
+
+    content = tmp_path / "routines"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    folder = tmp_path / "translations"
+    (folder / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "fr" / "LC_MESSAGES" / "messages.po").write_text("")
+    translated.merge(content, folder, "fr")
+    po_file = translated.po_path(folder, "fr")
+    po = translated.read_translations(po_file)
+    for message in po:
+        if message.id:
+            message.string = "fr: " + message.id
+    translated.write_translations(po_file, po)
+    runner = CliRunner()
+    args = ["check", "--content", str(content), "--static", str(PROJECT_ROOT / "static")]
+    assert runner.invoke(routines_cli, args).exit_code == 0
+
+    pose = content / "poses" / "cat-cow.toml"
+    pose.write_text(pose.read_text().replace('cue = "', 'cue = "Slowly. ', 1))
+    result = runner.invoke(routines_cli, args)
+    assert result.exit_code == 1
+    assert ("routines/poses/cat-cow.toml: cue: fr translation is stale "
+            "(the English changed since)") in result.output
+    routine = content / "calf-reset.toml"
+    routine.write_text(routine.read_text().replace('summary = "', 'summary = "New. ', 1))
+    po = translated.read_translations(po_file)
+    po.delete(next(m for m in po if m.context == "calf-reset.toml:summary").id,
+              context="calf-reset.toml:summary")
+    translated.write_translations(po_file, po)
+    result = runner.invoke(routines_cli, args)
+    assert "routines/calf-reset.toml: summary: fr translation missing" in result.output

@@ -88,7 +88,7 @@ def test_check_counts_the_plans() -> None:
     result = CliRunner().invoke(routines_cli, ["check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: ")
-    assert "routines and 4 plans are valid." in result.output
+    assert "routines and 4 plans are valid" in result.output
 
 
 @pytest.mark.parametrize(("slug", "weeks", "align"), [
@@ -191,7 +191,7 @@ def test_protocol_routine_matches_the_study(catalog: Catalog) -> None:
 def test_a_valid_plan_passes_the_check(content: Path) -> None:
     code, output = _check(content)
     assert code == 0, output
-    assert "and 1 plans are valid." in output
+    assert "and 1 plans are valid" in output
 
 
 @pytest.mark.parametrize(("name", "old", "new", "expected"), [
