@@ -188,17 +188,21 @@ def _off_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float,
 
 
 @pytest.mark.parametrize("side", ["near", "far"])
-def test_happy_baby_holds_its_feet_up_and_knees_to_chest_hugs_its_shins(side: str) -> None:
-    # A blind check at phone size could not tell the two apart when they shared an outline.
-    baby = _joints("happy-baby")
+def test_happy_baby_is_seen_from_the_feet_and_knees_to_chest_hugs_its_shins(side: str) -> None:
+    # A blind check at phone size took the two for each other when both were side views.
+    spec = load_figure(FIGURES / "happy-baby.toml")
+    assert spec["view"] == "front" and not spec.get("above")  # from the feet end, on the floor
+    baby = Figure(spec, "front").joints
     knee, ankle, toe, hand = (baby[f"{side}_{j}"] for j in ("knee", "ankle", "toe", "hand"))
-    assert ankle[1] - knee[1] > 20  # shin upright, the foot well above the knee
-    assert abs(toe[1] - ankle[1]) < 1  # sole flat, facing the ceiling
-    assert _off_segment(hand, ankle, toe) < 4 < _off_segment(hand, knee, ankle)  # the foot held
-    assert ankle[1] > baby["hip"][1] + 30  # feet high over the hips
-    rise = math.degrees(math.atan2(knee[1] - baby["hip"][1], baby["hip"][0] - knee[0]))
-    assert 30 < rise < 60 and knee[1] > baby["hip"][1] + 15  # thigh drawn up, knee well above
-    assert knee[0] < baby["belly"][0] and abs(knee[0] - ankle[0]) < 1  # by the chest, shin upright
+    out = -1 if side == "near" else 1  # the near side is on the picture's left
+    assert abs(knee[0] - ankle[0]) < 1 and ankle[1] - knee[1] > 25  # shin upright, full length
+    assert abs(toe[1] - ankle[1]) < 1 and out * (toe[0] - ankle[0]) > 3  # sole to the ceiling
+    assert out * knee[0] > 25 and knee[1] > baby["hip"][1] + 10  # knee wide and drawn up
+    assert ankle[1] > baby["head"][1] + 10  # the feet at the top corners, above the head
+    assert abs(baby["head"][0]) < 1 and baby["head"][1] < ankle[1]  # head centred between
+    assert _off_segment(hand, ankle, toe) < 4 and math.dist(hand, toe) < 3  # outside of the foot
+    other = baby[f"{'far' if side == 'near' else 'near'}_knee"]
+    assert knee == pytest.approx((-other[0], other[1]))  # both sides alike
     hug = _joints("knees-to-chest")
     knee, ankle, hand = (hug[f"{side}_{j}"] for j in ("knee", "ankle", "hand"))
     assert knee[1] - ankle[1] > 10  # shin folded down toward the buttocks
