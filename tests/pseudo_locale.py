@@ -84,6 +84,8 @@ def unwrapped_english(text: str, vocabulary: set[str]) -> list[str]:
     """Return the English words of a visible text that sit outside every [!! … !!]."""
     # Addresses shown as text are not English; a wrap may hold another (a duration in a hold).
     outside = re.sub(r"\bhttps?://\S+", " ", text)
-    while (unwrapped := re.sub(r"\[!! (?:(?!\[!! ).)*? !!\]", " ", outside, flags=re.S)) != outside:
+    # Rendered text may lose the spaces inside a wrap where markup breaks the line.
+    wrapped = re.compile(r"\[!!\s*(?:(?!\[!!).)*?\s*!!\]", re.S)
+    while (unwrapped := wrapped.sub(" ", outside)) != outside:
         outside = unwrapped
     return [w for w in re.findall(r"[A-Za-z]{3,}", outside) if w.lower() in vocabulary]
