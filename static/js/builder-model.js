@@ -2,8 +2,7 @@
 // finding poses, checking a routine as the server will, and the body that is saved.
 // Every change returns a new state, so the page can compare it with what was last saved.
 
-import { t, tn } from "./i18n.js";
-import { formatDuration } from "./shared.js";
+import { formatDuration, t, tn } from "./shared.js";
 import { withSide } from "./timeline.js";
 
 export const LIMITS = { steps: 40, min_hold: 5, max_hold: 600, max_total: 45 * 60 };

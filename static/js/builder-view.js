@@ -1,8 +1,7 @@
 // The routine builder's drawing: pose cards, step rows and the timeline preview, made with
 // createElement and textContent (no markup strings), for builder.js to place and wire.
 
-import { t } from "./i18n.js";
-import { formatDuration } from "./shared.js";
+import { formatDuration, t } from "./shared.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 

@@ -3,9 +3,8 @@
 // in builder-model.js; drawing in builder-view.js; this module wires the page and the server.
 
 import * as model from "./builder-model.js";
-import { t, tn } from "./i18n.js";
 import { drawTimeline, el, poseCard, stepRow } from "./builder-view.js";
-import { formatDuration, getJson } from "./shared.js";
+import { formatDuration, getJson, t, tn } from "./shared.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("builder-data").textContent);

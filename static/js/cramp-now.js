@@ -13,9 +13,8 @@
 // CSRF token is refreshed once, network errors and 5xx are retried with backoff).
 // Loaded on the diary list, this module only sends what waits, then reloads to show it.
 
-import { t } from "./i18n.js";
 import { enqueueCramp, flushCramps, pendingCramps } from "./queue.js";
-import { formatClock, localTimeZone, newCompletionId } from "./shared.js";
+import { formatClock, localTimeZone, newCompletionId, t } from "./shared.js";
 
 const $ = (id) => document.getElementById(id);
 const signedIn = () => document.body?.dataset.signedIn === "true";

@@ -2,8 +2,7 @@
 // switched off and the choice is remembered), and keeping the screen on. Everything is
 // feature-detected: with no speech, audio, vibration or wake lock the player works silently.
 
-import { pageLang, t } from "./i18n.js";
-import { formatDuration } from "./shared.js";
+import { formatDuration, pageLang, t } from "./shared.js";
 import { nameAndSide, sideLabel } from "./timeline.js";
 
 export const CUES_KEY = "limber.cues";

@@ -1,7 +1,7 @@
 // The diary form: show the see-a-doctor guidance the moment any warning sign is ticked, and
 // count the note's characters. The server shows the same guidance after saving.
 
-import { number, t } from "./i18n.js";
+import { number, t } from "./shared.js";
 
 const form = document.getElementById("cramp-form");
 const alert = document.getElementById("doctor-alert");

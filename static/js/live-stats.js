@@ -11,9 +11,8 @@
 // data-stat-when="<boolean field>" is hidden while it is false;
 // data-stat-message holds one of data-done, data-going or data-new (see streakMessage).
 
-import { fill, number, pageLang } from "./i18n.js";
 import { CONFIRMED_EVENT, confirmedSoFar } from "./queue.js";
-import { getJson } from "./shared.js";
+import { fill, getJson, number, pageLang } from "./shared.js";
 
 /** Which streak message fits: "done" today, "going" (a streak to keep) or "new". */
 export function streakMessage(stats) {

@@ -1,9 +1,8 @@
 // A guest's sessions wait in this browser until they make an account, so the server cannot
 // mark them on the plan's calendar: this module marks the days whose routine was played here.
 
-import { t, tn } from "./i18n.js";
 import { PENDING_KEY } from "./queue.js";
-import { readJson, safeStorage } from "./shared.js";
+import { readJson, safeStorage, t, tn } from "./shared.js";
 
 /** The local date (YYYY-MM-DD) of an instant in a time zone; null when unreadable. */
 export function localDate(instant, timeZone) {

@@ -4,9 +4,8 @@
 // through textContent; the decisions are elsewhere (player.js drives, session.js and
 // timeline.js compute).
 
-import { t } from "./i18n.js";
 import { isActive, phaseOf, savingMessage, streakText } from "./session.js";
-import { formatClock, formatDuration, readJson } from "./shared.js";
+import { formatClock, formatDuration, readJson, t } from "./shared.js";
 import { describe, sideLabel, withSide } from "./timeline.js";
 
 const SAFETY_KEY = "limber.safety.seen";

@@ -6,7 +6,7 @@
 // to a hidden tab) recomputes everything from the clock, catching up over several steps at once.
 
 import { createCues, createWakeLock, cueFor } from "./cues.js";
-import { t } from "./i18n.js";
+import { t } from "./shared.js";
 import {
   createSheet,
   createView,

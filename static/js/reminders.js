@@ -2,7 +2,7 @@
 // copying a calendar link. The pure parts are exported and tested with node --test; the page
 // wiring runs only in a browser. Text goes in through textContent.
 
-import { t, tn } from "./i18n.js";
+import { t, tn } from "./shared.js";
 
 /** The bytes of a base64url text (padded or not), as pushManager.subscribe takes its key. */
 export function base64UrlToBytes(text) {

@@ -5,7 +5,7 @@
 // While playing, position = now - anchor; otherwise the position is `pos`. `lastPos`/`lastNow`
 // say how far the totals (hold time, steps done, active time) have been added up.
 
-import { t, tn } from "./i18n.js";
+import { t, tn } from "./shared.js";
 import { accumulate, describe } from "./timeline.js";
 
 export const STATE_PREFIX = "limber.player.";

@@ -7,7 +7,7 @@
 // A transition sits between two holds; between the left and the right side of one pose it is the
 // "switch sides" transition. Zero-length prep or transitions are left out.
 
-import { t } from "./i18n.js";
+import { t } from "./shared.js";
 
 const SECOND = 1000;
 
