@@ -63,7 +63,8 @@ _PAGES = {
 
 def _page_words(exc: HTTPException, status: int) -> tuple[str, str]:
     """Return the title and message for an error page, in the app's words."""
-    title, message = _PAGES.get(status, (exc.name, exc.description or ""))
+    # Any other status gets the general words: Werkzeug's own are English only.
+    title, message = _PAGES.get(status, _PAGES[400])
     if exc.description and exc.description != type(exc).description:
         message = exc.description
     return str(title), str(message)
