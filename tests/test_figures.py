@@ -203,9 +203,16 @@ def test_happy_baby_is_seen_from_the_feet_and_knees_to_chest_hugs_its_shins(side
     assert _off_segment(hand, ankle, toe) < 4 and math.dist(hand, toe) < 3  # outside of the foot
     other = baby[f"{'far' if side == 'near' else 'near'}_knee"]
     assert knee == pytest.approx((-other[0], other[1]))  # both sides alike
+    # A later blind check saw a flat triangle: knees over the belly, feet reaching away.
     hug = _joints("knees-to-chest")
-    knee, ankle, hand = (hug[f"{side}_{j}"] for j in ("knee", "ankle", "hand"))
-    assert knee[1] - ankle[1] > 10  # shin folded down toward the buttocks
+    knee, ankle, toe, hand = (hug[f"{side}_{j}"] for j in ("knee", "ankle", "toe", "hand"))
+    hip = hug["hip"]
+    thigh = math.degrees(math.atan2(knee[1] - hip[1], knee[0] - hip[0]))
+    assert 130 <= thigh <= 145 and knee[0] <= hug["chest"][0] + 2  # knees drawn over the chest
+    shin = math.degrees(math.atan2(ankle[1] - knee[1], ankle[0] - knee[0]))
+    assert 180 - (thigh - shin) < 45 and knee[1] - ankle[1] > 5  # shin folded against the thigh
+    assert abs(ankle[0] - hip[0]) < 8 and ankle[1] > hip[1] + 8  # feet just above the buttocks
+    assert toe[1] > ankle[1] and toe[0] - hip[0] < 15  # toes up, not reaching away
     assert _off_segment(hand, knee, ankle) < 4 and math.dist(hand, knee) < 10  # below the knee
 
 
