@@ -295,6 +295,21 @@ def test_pelvic_tilts_shows_two_bent_knees() -> None:
     assert _bend(pose, "near") > 60 and _bend(pose, "far") > 60
 
 
+def test_the_lying_side_stretch_curves_like_a_banana_with_both_arms_overhead() -> None:
+    # A blind check saw a swimmer: one arm overhead, one by the side and hardly a curve.
+    banana = Figure(load_figure(FIGURES / "banana-side-stretch.toml"), "front").joints
+    hands = banana["near_hand"], banana["far_hand"]
+    ankles = banana["near_ankle"], banana["far_ankle"]
+    assert math.dist(*hands) < 3 and math.dist(*ankles) < 8  # hand on wrist, ankles crossed
+    head = math.dist(banana["shoulder"], banana["head"])
+    assert all(math.dist(banana["shoulder"], hand) > head + 15 for hand in hands)  # past the head
+    reach = ((hands[0][0] + hands[1][0]) / 2, (hands[0][1] + hands[1][1]) / 2)
+    feet = ((ankles[0][0] + ankles[1][0]) / 2, (ankles[0][1] + ankles[1][1]) / 2)
+    depth = _off_segment(banana["hip"], reach, feet)
+    assert depth > 0.25 * math.dist(reach, feet)  # hands and feet to one side: a deep crescent
+    assert banana["hip"][1] > reach[1] + 20 and banana["hip"][1] > feet[1] + 20  # same side
+
+
 def _covered(p: tuple[float, float], shape: ET.Element) -> bool:
     """Say whether a body shape drawn later hides the point p."""
     if shape.tag == f"{SVG_NS}circle":
