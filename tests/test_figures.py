@@ -307,7 +307,7 @@ def test_the_lying_side_stretch_curves_like_a_banana_with_both_arms_overhead() -
     feet = ((ankles[0][0] + ankles[1][0]) / 2, (ankles[0][1] + ankles[1][1]) / 2)
     depth = _off_segment(banana["hip"], reach, feet)
     assert depth > 0.25 * math.dist(reach, feet)  # hands and feet to one side: a deep crescent
-    assert banana["hip"][1] > reach[1] + 20 and banana["hip"][1] > feet[1] + 20  # same side
+    assert min(reach[1], feet[1]) > banana["hip"][1] + 20  # a smile, not a backbend's arch
 
 
 def _covered(p: tuple[float, float], shape: ET.Element) -> bool:
