@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from stretch_app.config import PROJECT_ROOT, available_languages
 
 from .. import pseudo_locale
-from .conftest import CSP_WATCH, DEVICES, LiveServer, PageProblems, running_app
+from .conftest import LiveServer, PageProblems, running_app
 from .helpers import check_axe, get_json, has_switch
 
 pytestmark = pytest.mark.browser
@@ -68,24 +68,14 @@ def pseudo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 
 @pytest.fixture
-def open_page(browser: Any, page_problems: PageProblems) -> Iterator[Any]:
+def open_page(new_page: Any) -> Any:
     """Make a page on a server, in a language: open_page(server, "phone", "de")."""
-    contexts: list[Any] = []
 
     def make(server: LiveServer, device: str, locale: str, **options: Any) -> Page:
-        context = browser.new_context(**DEVICES[device], base_url=server.url, locale=locale,
-                                      timezone_id="Europe/Madrid", **options)
-        context.add_init_script(CSP_WATCH)
-        contexts.append(context)
-        page = context.new_page()
-        page_problems.watch(page)
-        return page
+        return new_page(device, base_url=server.url, locale=locale,
+                        timezone_id="Europe/Madrid", **options)
 
-    yield make
-    for context in contexts:
-        context.close()
-    if page_problems.items:
-        pytest.fail("problems in the browser:\n" + "\n".join(page_problems.items), pytrace=False)
+    return make
 
 
 def sided_routine(server: LiveServer) -> dict[str, Any]:
