@@ -42,9 +42,20 @@ def _frames(page: Any, selector: str, count: int = 4) -> list[bytes]:
     # The service worker's first install and any late banner settle before the frames are taken.
     page.wait_for_load_state("networkidle")
     image = page.locator(selector)
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    # Inside the picture's edges only: the frame's border and the shadows of things above it
+    # are the page's, not the picture's, and they may change while the page settles.
+    inset = 6
+    clip = {
+        "x": box["x"] + inset,
+        "y": box["y"] + inset,
+        "width": box["width"] - 2 * inset,
+        "height": box["height"] - 2 * inset,
+    }
     shots = []
     for _ in range(count):
-        shots.append(image.screenshot())
+        shots.append(page.screenshot(clip=clip))
         page.wait_for_timeout(350)
     return shots
 
