@@ -205,6 +205,7 @@ PAIRS = {
     "/settings": (".settings-layout > .card", ".settings-layout > .card"),
     "/signup": (".signup-form form", ".signup-perks"),
     "/diary": (".entry-list", ".diary-side"),
+    "/history": (".history-pair .chart", ".area-minutes"),
 }
 # Of several cards, the first one and the top one of the next column (or the next one down).
 PAIR_JS = """([a, b]) => {
@@ -219,7 +220,8 @@ PAIR_JS = """([a, b]) => {
   return [first, beside[0] || rest.sort((p, q) => p.y - q.y)[0]];
 }"""
 WIDE_PARTS = {"/guide": ".guide", "/safety": ".guide", "/settings": ".settings-layout",
-              "/signup": ".signup-layout", "/diary": ".diary-layout"}
+              "/signup": ".signup-layout", "/diary": ".diary-layout",
+              "/history": ".history-pair"}
 
 
 @pytest.fixture
@@ -260,6 +262,15 @@ def test_laptop_pages_use_the_width_and_phones_one_column(
     assert all(boxes), path
     top, below = sorted(boxes, key=lambda b: b["y"])  # the diary puts its tools first
     assert below["y"] >= top["y"] + top["height"] - 0.5, (path, boxes)
+
+
+def test_the_week_chart_fills_its_card_on_a_laptop(diary_keeper: Callable[..., Page]) -> None:
+    page = diary_keeper("laptop")
+    page.goto("/history")
+    card = page.locator("figure.chart:has(svg.bars)").bounding_box()
+    chart = page.locator("svg.bars").bounding_box()
+    assert card and chart
+    assert chart["width"] >= 0.9 * card["width"], (card, chart)
 
 
 @pytest.mark.parametrize("path", ["/guide", "/safety"])
