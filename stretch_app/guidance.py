@@ -74,15 +74,22 @@ DEFAULT_TIP = N_(
     "Drink some water, and balance active days with rest: muscles that are well rested and "
     "well watered cramp less."
 )
+# Said after every tip that advises drinking (the after-exercise tip says it in its own words),
+# since some people are told by their doctor to limit fluids.
+FLUID_CAVEAT = N_("Told to limit fluids? Follow your doctor.")
+ADVISE_DRINKING = frozenset({
+    "warm-up", "night-leg-cramps", "bedtime", "menstrual", "after-standing", "desk", "morning",
+    "default",
+})
 
 
 def tip_for(situations: Iterable[str]) -> str:
     """Return the prevention tip that fits a routine's situations best."""
     wanted = set(situations)
-    for situation, tip in TIPS:
-        if situation in wanted:
-            return gettext(tip)
-    return gettext(DEFAULT_TIP)
+    situation, tip = next(((s, t) for s, t in TIPS if s in wanted), ("default", DEFAULT_TIP))
+    if situation in ADVISE_DRINKING:
+        return f"{gettext(tip)} {gettext(FLUID_CAVEAT)}"
+    return gettext(tip)
 
 
 @dataclass(frozen=True)
