@@ -149,6 +149,18 @@ function wireDays(form) {
   }
 }
 
+// The line under the routine list names the choice in full, which a closed list may cut short.
+function wireRoutineLine(form) {
+  const select = form.querySelector('select[name="routine"]');
+  const line = document.getElementById("routine-chosen");
+  if (!select || !line) return;
+  select.addEventListener("change", () => {
+    const text = select.selectedOptions[0]?.dataset.line || "";
+    line.textContent = text;
+    line.hidden = !text;
+  });
+}
+
 function wireCopy() {
   if (!navigator.clipboard) return;
   for (const button of document.querySelectorAll("[data-copy]")) {
@@ -303,7 +315,10 @@ function pushPanel(panel, data) {
 
 if (inBrowser) {
   const form = document.querySelector(".reminder-form");
-  if (form) wireDays(form);
+  if (form) {
+    wireDays(form);
+    wireRoutineLine(form);
+  }
   wireCopy();
   const panel = document.getElementById("push");
   const raw = document.getElementById("push-data");

@@ -19,7 +19,9 @@ from ..catalog import Routine
 from ..extensions import db
 from ..forms import REPEAT_CHOICES, ConfirmForm, ReminderForm
 from ..inputs import InputError, zone_name_of
+from ..labels import AREA_LABELS
 from ..models import User
+from ..templating import format_duration
 from ..timezones import zone
 from ..views.common import catalog
 from .models import Reminder
@@ -162,11 +164,19 @@ def _count(user: User) -> int:
     ).scalar_one()
 
 
-def _routine_choices() -> list[tuple[str, str]]:
+def _routine_choices() -> list[tuple[str, str, str]]:
+    """Return each choice's value, its name in the list, and the line shown once it is chosen."""
     routines = sorted(catalog().routines.values(), key=lambda r: r.title.lower())
-    # Short enough for the closed list on a 360-pixel-wide phone.
-    return [("", _("Something short for my area")), (PLAN, _("My plan’s session")),
-            *((r.slug, r.title) for r in routines)]
+    # A closed list cuts a long title short on a phone, so the line under it names the
+    # chosen routine in full, with its length and areas.
+    return [("", _("Something short for my area"), ""), (PLAN, _("My plan’s session"), ""),
+            *((r.slug, r.title, _routine_line(r)) for r in routines)]
+
+
+def _routine_line(routine: Routine) -> str:
+    """Return a routine's title, length and areas on one line."""
+    areas = ", ".join(str(AREA_LABELS.get(a, a)) for a in routine.areas)
+    return "\u00a0· ".join((routine.title, format_duration(routine.total_seconds), areas))
 
 
 def _not_found() -> Any:

@@ -205,6 +205,30 @@ def test_the_day_choices_follow_each_other(new_page: Any, live_server: LiveServe
     expect(page.locator(".reminder-card")).to_contain_text("06:45 Tue, Wed, Thu, Fri, Sat, Sun")
 
 
+def test_a_long_routine_name_shows_in_full_on_a_narrow_phone(
+        new_page: Any, live_server: LiveServer) -> None:
+    page = new_page("phone", viewport={"width": 360, "height": 740})
+    sign_up(page, login_name())
+    page.goto(f"{LIST}/new")
+    choices = page.locator("#routine option").all_text_contents()
+    longest = max(choices, key=len)
+    page.get_by_label("What to suggest").select_option(label=longest)
+    line = page.locator("#routine-chosen")
+    expect(line).to_be_visible()
+    expect(line).to_contain_text(longest)
+    expect(line).to_contain_text(re.compile(r"\d\u00a0min"))
+    box = line.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    # A suggestion with no routine of its own needs no line.
+    page.get_by_label("What to suggest").select_option(label="Something short for my area")
+    expect(line).to_be_hidden()
+    page.get_by_label("What to suggest").select_option(label=longest)
+    page.get_by_label("Time").fill("21:30")
+    page.get_by_role("button", name="Add reminder").click()
+    page.locator(".reminder-card").get_by_role("link", name=re.compile("^Edit")).first.click()
+    expect(page.locator("#routine-chosen")).to_contain_text(longest)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_on_the_reminders_pages(
         new_page: Any, live_server: LiveServer, page_problems: PageProblems, scheme: str) -> None:
