@@ -123,3 +123,18 @@ def test_minutes_by_area_add_up_to_the_total_shown(user_client: FlaskClient) -> 
     assert parts == {"legs": 3, "abdomen": 0, "back": 5}
     assert sum(parts.values()) == total == 8  # 490 s, not 5 + 5 + 3 counting back-unwind twice
     assert user_client.get("/api/stats").get_json()["minutes_by_area"] == parts
+
+
+def test_a_long_history_says_the_list_shows_only_the_latest(user_client: FlaskClient) -> None:
+    today = london_today()
+    for back in range(30):
+        assert post_day(user_client, today - timedelta(days=back)).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    assert html.count('<span class="session-title">') == 30
+    assert "Your latest 30 sessions" not in html  # all of them are on the page
+    assert post_day(user_client, today - timedelta(days=40)).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    assert html.count('<span class="session-title">') == 30
+    assert "Your latest 30 sessions: the CSV below has all of them." in html
+    csv_rows = user_client.get("/history/completions.csv").get_data(as_text=True).splitlines()
+    assert len(csv_rows) == 1 + 31

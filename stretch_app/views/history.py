@@ -34,6 +34,7 @@ from ..streaks import week_start
 from .common import catalog
 
 bp = Blueprint("history", __name__)
+SESSIONS_SHOWN = 30
 
 
 @bp.get("/history")
@@ -52,7 +53,8 @@ def history() -> Any:
         monday = week_start(day)
         minutes_by_week[monday] = minutes_by_week.get(monday, 0) + seconds
     bars = weekly_bars(today, {k: v // 60 for k, v in minutes_by_week.items()})
-    sessions = recent_completions(current_user.id)
+    # One more than is shown, to know whether the list stops short of the whole history.
+    sessions = recent_completions(current_user.id, SESSIONS_SHOWN + 1)
     upcoming_off = sorted(((d, k) for d, k in off.items() if d >= today - timedelta(days=30)),
                           reverse=True)
     return render_template(
@@ -61,7 +63,8 @@ def history() -> Any:
         today=today,
         cells=cells,
         bars=bars,
-        sessions=sessions,
+        sessions=sessions[:SESSIONS_SHOWN],
+        more_sessions=len(sessions) > SESSIONS_SHOWN,
         # A built-in routine's title in the reader's language; others keep the stored title.
         titles={slug: routine.title for slug, routine in catalog().routines.items()},
         days_off=[(d, DAY_OFF_LABELS[k]) for d, k in upcoming_off],
