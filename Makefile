@@ -59,10 +59,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# Tests without a browser on both cores; browser tests one at a time (each runs a server).
+# Both runs use both cores; each browser worker has its own Chromium and its own server.
 test-py: $(VENV)/.installed-dev node_modules/.installed $(MO_FILES)
 	$(BIN)/pytest -q -m 'not browser' -n 2
-	$(BIN)/pytest -q -m browser
+	$(BIN)/pytest -q -m browser -n 2
 
 test: lint bandit test-js test-py
 

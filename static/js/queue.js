@@ -193,7 +193,9 @@ export function createQueue(deps) {
         summary = await flushOnce();
         sent += summary.sent;
         rejected += summary.rejected;
-      } while (again && summary.status === "ok");
+        // A call that came meanwhile may bring news (the `online` event as an attempt fails):
+        // it gets its own try now rather than waiting for the backoff.
+      } while (again && ["ok", "retry", "offline"].includes(summary.status));
       // A caller that joined mid-run learns everything the shared run did.
       return { ...summary, sent, rejected };
     })().finally(() => {

@@ -1,7 +1,8 @@
 """Browser fixtures: the app on a live server, and Debian's Chromium driven by Playwright.
 
 - ``live_server``: the app on 127.0.0.1 with a free port and a fresh SQLite database (one per
-  test session), CSRF on, the real routines; ``live_server.url`` is its base URL.
+  test session, so one per xdist worker), CSRF on, the real routines; ``live_server.url`` is
+  its base URL.
 - ``browser``: Chromium from ``/usr/bin/chromium`` (or ``$LIMBER_CHROMIUM``); the tests are
   skipped with a reason when it or Playwright is missing, and fail instead when ``CI=true``.
 - ``device``: "phone" (390×844, scale 3, touch) and "laptop" (1366×768); tests that take

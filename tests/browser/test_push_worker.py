@@ -71,6 +71,7 @@ class PushedWorker:
         found = wait_until(
             lambda: [n for n in self.worker.evaluate(SHOWN_JS) if n["tag"] == tag],
             f"a notification tagged {tag}",
+            seconds=30,  # the push may have to start the worker first
         )
         assert len(found) == 1
         return found[0]

@@ -254,6 +254,28 @@ group("flush", () => {
     assert.deepEqual(h.queue.pending(), []);
   });
 
+  test("a flush asked for while an attempt fails tries again at once", async () => {
+    let fail;
+    const gate = new Promise((r) => {
+      fail = r;
+    });
+    // The first send fails as the connection comes back; the `online` flush must not wait 5 s.
+    const refused = () => gate.then(() => {
+      throw new TypeError("Failed to fetch");
+    });
+    const h = harness({ responses: [refused, reply(201)] });
+    h.queue.enqueue(completion(1));
+    const first = h.queue.flush();
+    while (h.calls.length === 0) await null; // the first attempt is under way
+    h.queue.flush();
+    fail();
+    const summary = await first;
+    assert.equal(summary.status, "ok");
+    assert.equal(h.calls.length, 2);
+    assert.deepEqual(h.queue.pending(), []);
+    assert.equal(h.queue.failures, 0);
+  });
+
   test("an item enqueued during a send is not lost when another is removed", async () => {
     let h;
     h = harness({
