@@ -208,6 +208,36 @@ def test_every_phase_fits_the_screen_and_looks_its_own(
     shot("done")
 
 
+@pytest.mark.parametrize("size", [(390, 844), (360, 740)])
+def test_start_is_in_view_on_an_upright_phone(new_page: Any, size: tuple[int, int]) -> None:
+    page = new_page("phone", viewport={"width": size[0], "height": size[1]},
+                    service_workers="block")
+    page.goto("/routines/lower-back-relief/play")  # its first pose has three cautions
+    expect(page.locator("#player")).to_have_attribute("data-ready", "true")
+    page.get_by_role("button", name="Got it").click()
+    start = page.get_by_role("button", name="Start", exact=True)
+    expect(start).to_be_in_viewport(ratio=1)
+    box, tabs = start.bounding_box(), page.locator(".tab-bar").bounding_box()
+    assert box and tabs and box["y"] + box["height"] <= tabs["y"], (box, tabs)
+    # The cautions still come before the first hold, right under Start.
+    expect(page.locator("#care")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (844, 390)])
+def test_the_first_safety_note_covers_the_whole_picture_side(
+        new_page: Any, size: tuple[int, int]) -> None:
+    page = new_page("laptop", viewport={"width": size[0], "height": size[1]},
+                    service_workers="block")
+    page.goto("/routines/lower-back-relief/play")
+    expect(page.locator("#player")).to_have_attribute("data-ready", "true")
+    note = page.locator("#safety-first").bounding_box()
+    picture = page.locator("#figure").bounding_box()
+    assert note and picture
+    assert note["y"] <= picture["y"] + 1, (note, picture)
+    assert note["y"] + note["height"] >= picture["y"] + picture["height"] - 1, (note, picture)
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_in_viewport()
+
+
 def test_the_right_side_is_mirrored_and_cautions_come_before_the_hold(
     new_page: Any, routine: dict[str, Any]
 ) -> None:

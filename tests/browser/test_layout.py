@@ -159,6 +159,38 @@ def test_laptops_keep_every_destination_in_the_header(new_page: Callable[..., Pa
     assert page.evaluate(OVERFLOW_JS) <= 0
 
 
+# The space between one link's words and the next link's first, for links on one row.
+LINK_SPACING_JS = """() => {
+  const text = (a) => {
+    const r = document.createRange();
+    r.selectNodeContents(a);
+    return r.getBoundingClientRect();
+  };
+  const links = [...document.querySelectorAll('.main-nav a')].map(text);
+  const gaps = [];
+  for (let i = 1; i < links.length; i++) {
+    const [a, b] = [links[i - 1], links[i]];
+    if (Math.abs(b.top - a.top) < 2) gaps.push(b.left - a.right);
+  }
+  const probe = document.querySelector('.main-nav a');
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = getComputedStyle(probe).font;
+  return { gaps, space: ctx.measureText(' ').width };
+}"""
+
+
+@pytest.mark.parametrize("size", [(844, 390), (768, 1024)], ids=["on-its-side", "tablet"])
+def test_header_links_stand_apart_when_packed(
+        new_page: Callable[..., Page], size: tuple[int, int]) -> None:
+    page = new_page("phone", viewport={"width": size[0], "height": size[1]})
+    sign_up(page, new_login())
+    page.goto("/diary")
+    spacing = page.evaluate(LINK_SPACING_JS)
+    assert len(spacing["gaps"]) >= 4, spacing
+    # "My routines" must read as one name: links sit well over two word spaces apart.
+    assert min(spacing["gaps"]) >= 2.5 * spacing["space"], spacing
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_body_area_icons_stand_out_in_both_schemes(
     new_page: Callable[..., Page], device: str, scheme: str
