@@ -101,7 +101,7 @@ def test_every_destination_is_on_screen_of_an_upright_phone(
     page = new_page("phone", viewport=PHONES[size], service_workers="block")
     if signed_in:
         sign_up(page, new_login())
-    places = SIGNED_IN_PLACES if signed_in else SIGNED_OUT_PLACES
+    places = [*(SIGNED_IN_PLACES if signed_in else SIGNED_OUT_PLACES), "/plans"]
     for start in ("/", "/routines"):
         page.goto(start)
         assert page.evaluate(OVERFLOW_JS) <= 0, f"{start} scrolls sideways at {size}"
@@ -157,6 +157,15 @@ def test_laptops_keep_every_destination_in_the_header(new_page: Callable[..., Pa
     for href in SIGNED_IN_PLACES[1:]:
         assert in_viewport(page, header.locator(f'a[href="{href}"]')), href
     assert page.evaluate(OVERFLOW_JS) <= 0
+
+
+def test_plans_are_found_under_routines_on_a_laptop(new_page: Callable[..., Page]) -> None:
+    page = new_page("laptop")
+    page.goto("/routines")
+    page.get_by_role("link", name="Follow a plan").click()
+    expect(page).to_have_url(re.compile(r"/plans$"))
+    header = page.locator("header.site-header")
+    expect(header.locator('a[aria-current="page"]')).to_have_text("Routines")
 
 
 # The space between one link's words and the next link's first, for links on one row.
