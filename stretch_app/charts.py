@@ -52,7 +52,7 @@ def heatmap(
             state, words = "partial", gettext("started, not finished")
         else:
             state, words = "empty", gettext("no session")
-        label = gettext("%(date)s: %(state)s", date=format_date(day, "EEE dd MMM y"),
+        label = gettext("%(date)s: %(state)s", date=format_date(day, "EEE d MMM y"),
                         state=words)
         cells.append(HeatCell(day, column * (CELL + GAP), row * (CELL + GAP), state, label))
     return cells
@@ -83,7 +83,7 @@ def weekly_bars(
         h = round(value / top * height)
         bars.append(Bar(monday, value, i * (width + 6), height - h, h,
                         gettext("Week of %(date)s: %(value)s",
-                                date=format_date(monday, "dd MMM"), value=value)))
+                                date=format_date(monday, "d MMM"), value=value)))
     return bars
 
 

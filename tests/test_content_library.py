@@ -317,3 +317,18 @@ def test_no_title_promises_a_length_the_routine_does_not_take(catalog: Catalog) 
                 assert routine.total_seconds == promised * 60, (
                     f"{routine.slug}: the title says {promised} minutes, the player takes "
                     f"{routine.total_seconds} s")
+
+
+# A number and its short unit ("10 s", "4 min", "4 Min.", "10 seg") must stay on one line.
+SPLITTABLE_UNIT = re.compile(r"\d (s|min|h|Min\.|Sek\.|seg|Std\.)(?=\W|$)")
+TEXT_FILES = sorted([*(ROOT / "routines").rglob("*.toml"),
+                     *(ROOT / "translations").glob("*/LC_MESSAGES/*.po")])
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_short_units_never_wrap_away_from_their_number(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    found = [f"{path.name}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1)
+             if not line.startswith(("#", "msgid")) and SPLITTABLE_UNIT.search(line)]
+    assert not found, "use a no-break space (\\u00A0 in TOML) between number and unit:\n" + \
+        "\n".join(found)

@@ -434,7 +434,7 @@ def test_summary_defaults_to_the_days_since_the_first_entry(app: Flask,
     add_entry(app, user_id(app), today)
     page = user_client.get("/diary/summary").get_data(as_text=True)
     assert f'value="{(today - timedelta(days=6)).isoformat()}"' in page
-    assert f"Since the first diary entry: {today - timedelta(days=6):%d %b %Y}" in page
+    assert f"Since the first diary entry: {today - timedelta(days=6):%-d %b %Y}" in page
     assert "(7 days)" in page
     facts = dict(re.findall(r"<div><dt>([^<]+)</dt><dd>([^<]+)</dd></div>", page))
     assert facts["Per week"] == "2.0"

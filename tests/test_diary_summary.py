@@ -118,7 +118,7 @@ END = date(2026, 12, 13)  # six weeks
 def test_a_plan_followed_now_counts_the_sessions_due_so_far() -> None:
     statuses = ["done"] * 27 + ["missed"] * 3 + ["today"] + ["ahead"] * 11
     section = s.plan_section("Six weeks", "active", START, END, None, None, 31, statuses, 42)
-    assert section.dates == "02 Nov 2026 – 13 Dec 2026 (42 days)"
+    assert section.dates == "2 Nov 2026 – 13 Dec 2026 (42 days)"
     assert section.status_text == "Following it now, day 31 of 42"
     assert section.adherence == "27 of 30 planned sessions done so far (42 in the whole plan)."
 
@@ -136,13 +136,13 @@ def test_a_finished_plan_with_a_pause_leaves_the_paused_days_out() -> None:
 def test_a_plan_left_or_paused_says_when() -> None:
     left = s.plan_section("Desk", "left", START, date(2026, 11, 15), date(2026, 11, 5), None,
                           None, ["done", "missed", "done", "today"], 10)
-    assert left.dates == "02 Nov 2026 – left on 05 Nov 2026"
+    assert left.dates == "2 Nov 2026 – left on 5 Nov 2026"
     assert left.status_text == "Left on day 4 of 14"
     assert left.adherence == "2 of 3 planned sessions done before leaving (10 in the whole plan)."
     assert left.end == date(2026, 11, 5)
     paused = s.plan_section("Desk", "paused", START, date(2026, 11, 15), None,
                             date(2026, 11, 2), None, ["paused"], 10)
-    assert paused.status_text == "Paused since 02 Nov 2026"
+    assert paused.status_text == "Paused since 2 Nov 2026"
     assert paused.adherence == ("No planned session was due yet (10 in the whole plan). "
                                 "1 planned session fell in a pause and is not counted.")
     rows = s.plan_rows([left])
@@ -179,7 +179,7 @@ def test_the_summary_shows_the_plan_its_sessions_and_the_diary_before_and_during
     shown = page_text(member, "/diary/summary")
     today = datetime.now(ZoneInfo("Europe/London")).date()
     assert "Stretching plan Six weeks of bedtime calf and hamstring stretches" in shown
-    assert f"{today:%d %b %Y} – {today + timedelta(days=41):%d %b %Y} (42 days)" in shown
+    assert f"{today:%-d %b %Y} – {today + timedelta(days=41):%-d %b %Y} (42 days)" in shown
     assert "Following it now, day 1 of 42" in shown
     assert "1 of 1 planned session done so far (42 in the whole plan)." in shown
     assert "The 20 days before the plan Day 1 of the plan" in shown
@@ -209,7 +209,7 @@ def test_a_paused_plan_says_since_when_and_keeps_the_session_done(
     assert member.post("/api/plan/pause").status_code == 200
     shown = page_text(member, "/diary/summary")
     today = datetime.now(ZoneInfo("Europe/London")).date()
-    assert f"Paused since {today:%d %b %Y}" in shown
+    assert f"Paused since {today:%-d %b %Y}" in shown
     assert "1 of 1 planned session done so far (42 in the whole plan)." in shown
 
 

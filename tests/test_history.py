@@ -38,7 +38,7 @@ def test_history_shows_streaks_calendar_and_sessions(user_client: FlaskClient) -
             'day streak<span data-stat-when="today_active"> · today done') in html
     assert html.count('class="cell cell-active"') == 3
     assert html.count('class="cell cell-partial"') == 1
-    assert f"{today.strftime('%a %d %b %Y')}: stretched" in html  # the text equivalent
+    assert f"{today.strftime('%a %-d %b %Y')}: stretched" in html  # the text equivalent
     assert "Partial · 1/2 steps" in html
     assert "Legs: 8&nbsp;min" in html
 
@@ -138,3 +138,14 @@ def test_a_long_history_says_the_list_shows_only_the_latest(user_client: FlaskCl
     assert "Your latest 30 sessions: the CSV below has all of them." in html
     csv_rows = user_client.get("/history/completions.csv").get_data(as_text=True).splitlines()
     assert len(csv_rows) == 1 + 31
+
+
+def test_the_week_chart_writes_each_weeks_minutes_over_its_bar(
+        user_client: FlaskClient) -> None:
+    today = london_today()
+    for back in (0, 1):
+        assert post_day(user_client, today - timedelta(days=back)).status_code == 201
+    html = user_client.get("/history").get_data(as_text=True)
+    values = re.findall(r'<text [^>]*class="bar-value"[^>]*>(\d+)</text>', html)
+    # Two 2-minute sessions: 4 minutes this week, or 2 and 2 when they straddle a Monday.
+    assert values in (["4"], ["2", "2"]), values

@@ -15,7 +15,7 @@ def _locale() -> Locale:
     return get_locale() or Locale("en")
 
 
-def day_text(day: date, pattern: str = "dd MMM y") -> str:
+def day_text(day: date, pattern: str = "d MMM y") -> str:
     """Return a date in a CLDR pattern for the reader, such as '01 Mar 2025'."""
     return dates.format_date(day, pattern, locale=_locale())
 

@@ -92,7 +92,7 @@ def mark_day_off() -> Any:
         flash(_("Could not mark that day: %(reason)s.", reason=exc.message), "error")
         return redirect(url_for("history.history")), 303
     db.session.commit()
-    flash(_("%(day)s is marked as a day off.", day=format_date(day, "EEE dd MMM")), "success")
+    flash(_("%(day)s is marked as a day off.", day=format_date(day, "EEE d MMM")), "success")
     return redirect(url_for("history.history")), 303
 
 
@@ -110,7 +110,7 @@ def unmark_day_off(day: str) -> Any:
     if parsed is None or not clear_day_off(current_user, parsed):
         abort(404, description=_("There is no day off on that date."))
     db.session.commit()
-    flash(_("%(day)s is no longer a day off.", day=format_date(parsed, "EEE dd MMM")), "success")
+    flash(_("%(day)s is no longer a day off.", day=format_date(parsed, "EEE d MMM")), "success")
     return redirect(url_for("history.history")), 303
 
 

@@ -314,6 +314,31 @@ def test_the_week_chart_fills_its_card_on_a_laptop(diary_keeper: Callable[..., P
     assert chart["width"] >= 0.9 * card["width"], (card, chart)
 
 
+def test_charts_keep_their_words_near_body_size_on_a_phone_on_its_side(
+        diary_keeper: Callable[..., Page]) -> None:
+    page = diary_keeper("phone", viewport={"width": 844, "height": 390})
+    page.goto("/diary/patterns")
+    body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    heading = page.locator(".pc-heading").first.bounding_box()
+    assert heading and heading["height"] <= 1.5 * body * 1.3, (heading, body)
+    page.goto("/history")
+    chart = page.locator("svg.bars").bounding_box()
+    assert chart and chart["height"] <= 390 - 60, chart  # whole on screen under the header
+    card = page.locator("figure.chart:has(svg.bars)").bounding_box()
+    assert card and chart["width"] >= 0.9 * card["width"], (card, chart)
+
+
+def test_buttons_that_wrap_keep_apart_on_a_phone(new_page: Callable[..., Page]) -> None:
+    page = new_page("phone", viewport=PHONES["360x740"])
+    page.goto("/safety")
+    first = page.get_by_role("link", name="Choose a routine").bounding_box()
+    second = page.get_by_role("link", name="Read the cramp guide").bounding_box()
+    assert first and second
+    apart_across = second["x"] >= first["x"] + first["width"] + 8
+    apart_down = second["y"] >= first["y"] + first["height"] + 8
+    assert apart_across or apart_down, (first, second)
+
+
 @pytest.mark.parametrize("path", ["/guide", "/safety"])
 def test_the_contents_column_stays_in_view_while_reading(
     new_page: Callable[..., Page], path: str
