@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -159,6 +160,21 @@ def test_the_loop_sends_what_falls_due_each_round_until_stopped(
     assert [m.payload["url"] for m in receiver.received] == [
         "/routines/calf-reset/play", "/routines/back-unwind/play"]
     assert all(m.problems == [] for m in receiver.received)
+
+
+def test_ctrl_c_stops_a_loop_started_in_the_background(
+        prepared: tuple[Flask, dict[str, str]], receiver: PushReceiver) -> None:
+    _app, env = prepared
+    # As `make run` starts it: with `&`, so the shell hands it an ignored SIGINT.
+    loop = f"{shlex.quote(sys.executable)} -m flask --app stretch_app reminders run"
+    process = subprocess.Popen(["sh", "-c", f"{loop} & wait"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        wait_for(lambda: receiver.received, "the first reminder")
+    finally:
+        out = stop(process, signal.SIGINT)
+    assert out.rstrip().endswith("Stopped."), out
 
 
 @pytest.mark.parametrize(("at", "says"), [

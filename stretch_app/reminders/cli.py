@@ -48,8 +48,8 @@ def send_command(at: str | None) -> None:
                f"{report.failed} failed, {report.already} sent by another run.")
 
 
-class _Stop(Exception):
-    pass
+class _Stop(BaseException):
+    """Raised by the stop signal; not an Exception, so a run's error handling cannot swallow it."""
 
 
 def _stop(_signum: int, _frame: Any) -> None:
@@ -62,6 +62,8 @@ def _stop(_signum: int, _frame: Any) -> None:
 def run_command(every: int) -> None:
     """Send due reminders every minute until stopped; any number of these may run."""
     signal.signal(signal.SIGTERM, _stop)
+    # Started with `&` by `make run`, the loop inherits an ignored SIGINT: Ctrl+C must stop it too.
+    signal.signal(signal.SIGINT, _stop)
     click.echo(f"Sending due reminders every {every} s. Stop with Ctrl+C.")
     try:
         while True:
