@@ -113,6 +113,12 @@ def test_send_runs_in_separate_processes_send_exactly_one(
     assert len(receiver.received) == 1 and receiver.received[0].problems == []
 
 
+# Run a command with Ctrl+C's default action, as from a terminal, even if this test run was
+# started where SIGINT is ignored (a shell's background job): ignored signals are inherited.
+WITH_CTRL_C = [sys.executable, "-c", "import os, signal, sys; "
+               "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"]
+
+
 def wait_for(check: Callable[[], Any], what: str, seconds: float = 30) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -218,7 +224,7 @@ def test_make_run_serves_the_app_and_sends_due_reminders(
     _app, env = prepared
     port = free_port()
     # -o: the installed packages count as up to date, so nothing is installed from here.
-    command = ["make", "--no-print-directory", "-o", ".venv/.installed", "run",
+    command = [*WITH_CTRL_C, "make", "--no-print-directory", "-o", ".venv/.installed", "run",
                f"PORT={port}", f"PYTHON={sys.executable}"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
