@@ -190,6 +190,14 @@ export function createView(doc, root, tl) {
   const preloaded = new Set();
   let shownIndex = -2;
   let shownStep = -1;
+  // Notes cut short by a small screen say so (a fade at their foot) until scrolled to the end.
+  const notes = doc.getElementById("notes");
+  const markMore = () => {
+    if (!notes) return;
+    notes.classList.toggle("has-more", notes.scrollTop + notes.clientHeight < notes.scrollHeight - 2);
+  };
+  notes?.addEventListener("scroll", markMore, { passive: true });
+  if (notes && typeof ResizeObserver === "function") new ResizeObserver(markMore).observe(notes);
 
   function preload(url) {
     if (!url || preloaded.has(url)) return;
@@ -224,6 +232,7 @@ export function createView(doc, root, tl) {
     el.cue.hidden = before || !step.cue;
     el.note.textContent = step.note || "";
     el.note.hidden = !step.note;
+    markMore();
     if (d.nextStep === null) {
       el.nextUp.textContent = t("Finish");
     } else {

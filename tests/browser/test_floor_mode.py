@@ -223,6 +223,29 @@ def test_start_is_in_view_on_an_upright_phone(new_page: Any, size: tuple[int, in
     expect(page.locator("#care")).to_be_visible()
 
 
+NOTES_JS = """() => {
+  const n = document.querySelector('#notes');
+  return { hidden: n.scrollHeight - n.clientHeight, more: n.classList.contains('has-more'),
+           fade: getComputedStyle(n, '::after').backgroundImage };
+}"""
+
+
+def test_cautions_cut_short_fade_until_scrolled_to_their_end(new_page: Any) -> None:
+    page = new_page("phone", viewport={"width": 360, "height": 740}, service_workers="block")
+    page.clock.install(time=T0)
+    page.goto("/routines/lower-back-relief/play")  # its first pose has three cautions
+    expect(page.locator("#player")).to_have_attribute("data-ready", "true")
+    page.get_by_role("button", name="Got it").click()
+    page.clock.pause_at(START)
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.clock.run_for(2000)
+    notes = page.evaluate(NOTES_JS)
+    assert notes["hidden"] > 0, "the cautions fit: this screen cannot show the fade"
+    assert notes["more"] and "linear-gradient" in notes["fade"], notes  # there is more below
+    page.locator("#notes").evaluate("(n) => { n.scrollTop = n.scrollHeight; }")
+    expect(page.locator("#notes")).not_to_have_class(re.compile(r"\bhas-more\b"))
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (844, 390)])
 def test_the_first_safety_note_covers_the_whole_picture_side(
         new_page: Any, size: tuple[int, int]) -> None:
