@@ -58,21 +58,34 @@ class PushedWorker:
                     lambda e: registrations.extend(e["registrations"]))
         self.cdp.send("ServiceWorker.enable")
         # (A call into the page lets Playwright deliver the DevTools events meanwhile.)
-        wait_until(lambda: page.evaluate("1") and registrations, "the worker's registration")
-        self.registration_id = registrations[0]["registrationId"]
+        # This origin's live registration, the newest reported (an updated worker's old one is
+        # reported too, as deleted).
+        def live() -> list[dict[str, Any]]:
+            return [r for r in registrations
+                    if not r.get("isDeleted") and r["scopeURL"].startswith(self.origin)]
+
+        wait_until(lambda: page.evaluate("1") and live(), "the worker's registration")
+        self.registration_id = live()[-1]["registrationId"]
         self.worker = wait_until(lambda: page.context.service_workers, "the worker")[0]
+        self.last = ""
 
     def push(self, data: str) -> None:
+        self.last = data
         self.cdp.send("ServiceWorker.deliverPushMessage", {
             "origin": self.origin, "registrationId": self.registration_id, "data": data,
         })
 
     def shown(self, tag: str) -> dict[str, Any]:
-        found = wait_until(
-            lambda: [n for n in self.worker.evaluate(SHOWN_JS) if n["tag"] == tag],
-            f"a notification tagged {tag}",
-            seconds=30,  # the push may have to start the worker first
-        )
+        def listed() -> list[dict[str, Any]]:
+            return [n for n in self.worker.evaluate(SHOWN_JS) if n["tag"] == tag]
+
+        # DevTools' delivery, not the worker, now and then drops a push while the worker
+        # starts: deliver it once more, as a push service retries (a tag shows once).
+        try:
+            found = wait_until(listed, f"a notification tagged {tag}", seconds=10)
+        except AssertionError:
+            self.push(self.last)
+            found = wait_until(listed, f"a notification tagged {tag}", seconds=20)
         assert len(found) == 1
         return found[0]
 
