@@ -16,7 +16,7 @@ def _locale() -> Locale:
 
 
 def day_text(day: date, pattern: str = "d MMM y") -> str:
-    """Return a date in a CLDR pattern for the reader, such as '01 Mar 2025'."""
+    """Return a date in a CLDR pattern for the reader, such as '1 Mar 2025'."""
     return dates.format_date(day, pattern, locale=_locale())
 
 
